@@ -1,0 +1,330 @@
+/* trellis-course-library.c
+ *
+ * Copyright 2026 The Trellis developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "trellis-library"
+
+#include "config.h"
+
+#include "tr-course-loader.h"
+#include "tr-learning-path.h"
+#include "trellis-course-library.h"
+
+struct _TrellisCourseLibrary
+{
+  GObject     parent_instance;
+
+  char       *dir;
+  GListStore *courses;    /* TrCourse */
+  GListStore *paths;      /* TrLearningPath */
+  GStrv       problems;   /* courses that could not be loaded, and why */
+  gboolean    loading;
+};
+
+G_DEFINE_FINAL_TYPE (TrellisCourseLibrary, trellis_course_library, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_DIR,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  GPtrArray *courses;
+  GPtrArray *paths;
+  GStrv      problems;
+} LoadResult;
+
+static void
+load_result_free (LoadResult *result)
+{
+  g_ptr_array_unref (result->courses);
+  g_ptr_array_unref (result->paths);
+  g_strfreev (result->problems);
+  g_free (result);
+}
+
+/* Installed courses first, then the source tree's when run from a build. */
+static char *
+default_dir (void)
+{
+  const char *env = g_getenv ("TRELLIS_COURSES_DIR");
+  g_autofree char *installed = g_build_filename (PKGDATADIR, "courses", NULL);
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  if (g_file_test (installed, G_FILE_TEST_IS_DIR))
+    return g_steal_pointer (&installed);
+  return g_strdup (SOURCE_COURSES_DIR);
+}
+
+TrellisCourseLibrary *
+trellis_course_library_new (const char *dir)
+{
+  return g_object_new (TRELLIS_TYPE_COURSE_LIBRARY, "dir", dir, NULL);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  const char *dir = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) folder = g_dir_open (dir, 0, &error);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GStrvBuilder) problems = g_strv_builder_new ();
+  LoadResult *result;
+  const char *name;
+
+  if (folder == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  while ((name = g_dir_read_name (folder)) != NULL)
+    if (name[0] != '.')
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+
+  result = g_new0 (LoadResult, 1);
+  result->courses = g_ptr_array_new_with_free_func (g_object_unref);
+  result->paths = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      g_autofree char *course_json = g_build_filename (path, "course.json", NULL);
+      g_autofree char *path_json = g_build_filename (path, "path.json", NULL);
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      if (g_file_test (course_json, G_FILE_TEST_IS_REGULAR))
+        {
+          g_autoptr(GError) load_error = NULL;
+          TrCourse *course = tr_course_load_valid (path, &load_error);
+
+          if (course != NULL)
+            g_ptr_array_add (result->courses, course);
+          else
+            g_strv_builder_add (problems, load_error->message);
+        }
+      else if (g_file_test (path_json, G_FILE_TEST_IS_REGULAR))
+        {
+          g_autoptr(TrDiagnostics) diagnostics = tr_diagnostics_new ();
+          TrLearningPath *learning_path = tr_learning_path_load (path, diagnostics);
+
+          if (learning_path != NULL && tr_diagnostics_count (diagnostics, TR_SEVERITY_ERROR) == 0)
+            g_ptr_array_add (result->paths, learning_path);
+          else
+            {
+              g_clear_object (&learning_path);
+              g_strv_builder_add (problems, path);
+            }
+        }
+    }
+  result->problems = g_strv_builder_end (problems);
+  g_task_return_pointer (task, result, (GDestroyNotify) load_result_free);
+}
+
+static void
+set_loading (TrellisCourseLibrary *self,
+             gboolean              loading)
+{
+  if (self->loading == loading)
+    return;
+  self->loading = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+apply_result (TrellisCourseLibrary *self,
+              LoadResult           *result)
+{
+  g_list_store_splice (self->courses, 0, g_list_model_get_n_items (G_LIST_MODEL (self->courses)),
+                       result->courses->pdata, result->courses->len);
+  g_list_store_splice (self->paths, 0, g_list_model_get_n_items (G_LIST_MODEL (self->paths)),
+                       result->paths->pdata, result->paths->len);
+  g_strfreev (self->problems);
+  self->problems = g_steal_pointer (&result->problems);
+  for (guint i = 0; self->problems != NULL && self->problems[i] != NULL; i++)
+    g_warning ("Course not loaded: %s", self->problems[i]);
+}
+
+/* The stores are filled here, on the main thread, whether or not the caller
+ * waits for the result, so list widgets only see changes on that thread. */
+static void
+load_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  TrellisCourseLibrary *self = TRELLIS_COURSE_LIBRARY (object);
+  g_autoptr(GTask) outer = user_data;
+  g_autoptr(GError) error = NULL;
+  LoadResult *loaded = g_task_propagate_pointer (G_TASK (result), &error);
+
+  set_loading (self, FALSE);
+  if (loaded == NULL)
+    {
+      g_warning ("Cannot load the courses in %s: %s", self->dir, error->message);
+      g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+  apply_result (self, loaded);
+  load_result_free (loaded);
+  g_task_return_boolean (outer, TRUE);
+}
+
+void
+trellis_course_library_load_async (TrellisCourseLibrary *self,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data)
+{
+  g_autoptr(GTask) outer = NULL;
+  g_autoptr(GTask) inner = NULL;
+
+  g_return_if_fail (TRELLIS_IS_COURSE_LIBRARY (self));
+
+  set_loading (self, TRUE);
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, trellis_course_library_load_async);
+  inner = g_task_new (self, cancellable, load_done_cb, g_steal_pointer (&outer));
+  g_task_set_task_data (inner, g_strdup (self->dir), g_free);
+  g_task_run_in_thread (inner, load_thread);
+}
+
+gboolean
+trellis_course_library_load_finish (TrellisCourseLibrary  *self,
+                                    GAsyncResult          *result,
+                                    GError               **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+GListModel *
+trellis_course_library_get_courses (TrellisCourseLibrary *self)
+{
+  g_return_val_if_fail (TRELLIS_IS_COURSE_LIBRARY (self), NULL);
+  return G_LIST_MODEL (self->courses);
+}
+
+GListModel *
+trellis_course_library_get_paths (TrellisCourseLibrary *self)
+{
+  g_return_val_if_fail (TRELLIS_IS_COURSE_LIBRARY (self), NULL);
+  return G_LIST_MODEL (self->paths);
+}
+
+const char * const *
+trellis_course_library_get_problems (TrellisCourseLibrary *self)
+{
+  g_return_val_if_fail (TRELLIS_IS_COURSE_LIBRARY (self), NULL);
+  return (const char * const *) self->problems;
+}
+
+const char *
+trellis_course_library_get_dir (TrellisCourseLibrary *self)
+{
+  g_return_val_if_fail (TRELLIS_IS_COURSE_LIBRARY (self), NULL);
+  return self->dir;
+}
+
+gboolean
+trellis_course_library_get_loading (TrellisCourseLibrary *self)
+{
+  g_return_val_if_fail (TRELLIS_IS_COURSE_LIBRARY (self), FALSE);
+  return self->loading;
+}
+
+static void
+trellis_course_library_finalize (GObject *object)
+{
+  TrellisCourseLibrary *self = TRELLIS_COURSE_LIBRARY (object);
+
+  g_free (self->dir);
+  g_clear_object (&self->courses);
+  g_clear_object (&self->paths);
+  g_strfreev (self->problems);
+
+  G_OBJECT_CLASS (trellis_course_library_parent_class)->finalize (object);
+}
+
+static void
+trellis_course_library_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  TrellisCourseLibrary *self = TRELLIS_COURSE_LIBRARY (object);
+
+  switch (prop_id)
+    {
+    case PROP_DIR:
+      g_value_set_string (value, self->dir);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+trellis_course_library_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  TrellisCourseLibrary *self = TRELLIS_COURSE_LIBRARY (object);
+
+  switch (prop_id)
+    {
+    case PROP_DIR:
+      g_free (self->dir);
+      self->dir = g_value_get_string (value) != NULL ? g_value_dup_string (value) : default_dir ();
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+trellis_course_library_class_init (TrellisCourseLibraryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = trellis_course_library_finalize;
+  object_class->get_property = trellis_course_library_get_property;
+  object_class->set_property = trellis_course_library_set_property;
+
+  properties[PROP_DIR] =
+    g_param_spec_string ("dir", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+trellis_course_library_init (TrellisCourseLibrary *self)
+{
+  self->courses = g_list_store_new (TR_TYPE_COURSE);
+  self->paths = g_list_store_new (TR_TYPE_LEARNING_PATH);
+}
