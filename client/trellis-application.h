@@ -7,7 +7,9 @@
 
 #include <adwaita.h>
 
+#include "tr-lang.h"
 #include "trellis-course-library.h"
+#include "trellis-progress-store.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +17,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TrellisApplication, trellis_application, TRELLIS, APPLICATION, AdwApplication)
 
-TrellisApplication   *trellis_application_new         (void);
-TrellisCourseLibrary *trellis_application_get_library (TrellisApplication *self);
+TrellisApplication   *trellis_application_new          (void);
+TrellisCourseLibrary *trellis_application_get_library  (TrellisApplication *self);
+TrellisProgressStore *trellis_application_get_store    (TrellisApplication *self);
+GSettings            *trellis_application_get_settings (TrellisApplication *self);
+TrLang                trellis_application_get_language (TrellisApplication *self);
 
 G_END_DECLS

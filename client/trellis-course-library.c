@@ -20,6 +20,11 @@ struct _TrellisCourseLibrary
   GListStore *paths;      /* TrLearningPath */
   GStrv       problems;   /* courses that could not be loaded, and why */
   gboolean    loading;
+
+  /* Authoring: one course folder, watched and reloaded when it changes. */
+  gboolean    authoring;
+  GHashTable *monitors;   /* folder path → GFileMonitor, for each folder of the course */
+  guint       reload_id;
 };
 
 G_DEFINE_FINAL_TYPE (TrellisCourseLibrary, trellis_course_library, G_TYPE_OBJECT)
@@ -69,6 +74,44 @@ trellis_course_library_new (const char *dir)
   return g_object_new (TRELLIS_TYPE_COURSE_LIBRARY, "dir", dir, NULL);
 }
 
+/* For course authors: the one course in course_dir, with every problem the
+ * validator finds, reloaded whenever a file of it changes. */
+TrellisCourseLibrary *
+trellis_course_library_new_for_course (const char *course_dir)
+{
+  TrellisCourseLibrary *self = g_object_new (TRELLIS_TYPE_COURSE_LIBRARY, "dir", course_dir, NULL);
+
+  self->authoring = TRUE;
+  return self;
+}
+
+gboolean
+trellis_course_library_is_authoring (TrellisCourseLibrary *self)
+{
+  g_return_val_if_fail (TRELLIS_IS_COURSE_LIBRARY (self), FALSE);
+  return self->authoring;
+}
+
+static void
+load_one_course (const char *dir,
+                 LoadResult *result)
+{
+  g_autoptr(TrDiagnostics) diagnostics = tr_diagnostics_new ();
+  g_autoptr(TrCourse) course = tr_course_load (dir, diagnostics);
+  g_autoptr(GStrvBuilder) problems = g_strv_builder_new ();
+
+  tr_diagnostics_sort (diagnostics);
+  for (guint i = 0; i < tr_diagnostics_get_n_items (diagnostics); i++)
+    {
+      g_autofree char *line = tr_diagnostic_to_string (tr_diagnostics_get_item (diagnostics, i));
+
+      g_strv_builder_add (problems, line);
+    }
+  if (course != NULL && tr_diagnostics_count (diagnostics, TR_SEVERITY_ERROR) == 0)
+    g_ptr_array_add (result->courses, g_steal_pointer (&course));
+  result->problems = g_strv_builder_end (problems);
+}
+
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
@@ -82,14 +125,26 @@ load_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
+  TrellisCourseLibrary *self = source_object;
   const char *dir = task_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDir) folder = g_dir_open (dir, 0, &error);
+  g_autoptr(GDir) folder = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GStrvBuilder) problems = g_strv_builder_new ();
   LoadResult *result;
   const char *name;
 
+  if (self->authoring)
+    {
+      result = g_new0 (LoadResult, 1);
+      result->courses = g_ptr_array_new_with_free_func (g_object_unref);
+      result->paths = g_ptr_array_new_with_free_func (g_object_unref);
+      load_one_course (dir, result);
+      g_task_return_pointer (task, result, (GDestroyNotify) load_result_free);
+      return;
+    }
+
+  folder = g_dir_open (dir, 0, &error);
   if (folder == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -160,12 +215,86 @@ apply_result (TrellisCourseLibrary *self,
                        result->paths->pdata, result->paths->len);
   g_strfreev (self->problems);
   self->problems = g_steal_pointer (&result->problems);
-  for (guint i = 0; self->problems != NULL && self->problems[i] != NULL; i++)
-    g_warning ("Course not loaded: %s", self->problems[i]);
+  if (!self->authoring)
+    for (guint i = 0; self->problems != NULL && self->problems[i] != NULL; i++)
+      g_warning ("Course not loaded: %s", self->problems[i]);
 }
 
-/* The stores are filled here, on the main thread, whether or not the caller
- * waits for the result, so list widgets only see changes on that thread. */
+static gboolean
+reload_cb (gpointer user_data)
+{
+  TrellisCourseLibrary *self = user_data;
+
+  self->reload_id = 0;
+  g_debug ("Reloading %s", self->dir);
+  trellis_course_library_load_async (self, NULL, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Editors save in several steps (temporary file, rename); wait for quiet. */
+static void
+course_changed_cb (GFileMonitor      *monitor,
+                   GFile             *file,
+                   GFile             *other,
+                   GFileMonitorEvent  event,
+                   gpointer           user_data)
+{
+  TrellisCourseLibrary *self = user_data;
+
+  g_debug ("Course folder changed (event %d); reloading soon", event);
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  self->reload_id = g_timeout_add (300, reload_cb, self);
+}
+
+static void
+collect_folders (const char *path,
+                 GHashTable *folders)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  g_hash_table_add (folders, g_strdup (path));
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (name[0] != '.' && g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        collect_folders (child, folders);
+    }
+}
+
+/* Folders may have come or gone with the change. Monitors of folders that
+ * stay are kept: dropping and re-adding one loses the events in between. */
+static void
+rewatch (TrellisCourseLibrary *self)
+{
+  g_autoptr(GHashTable) folders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer path;
+
+  collect_folders (self->dir, folders);
+  g_hash_table_iter_init (&iter, self->monitors);
+  while (g_hash_table_iter_next (&iter, &path, NULL))
+    if (!g_hash_table_contains (folders, path))
+      g_hash_table_iter_remove (&iter);
+
+  g_hash_table_iter_init (&iter, folders);
+  while (g_hash_table_iter_next (&iter, &path, NULL))
+    {
+      g_autoptr(GFile) folder = NULL;
+      g_autoptr(GFileMonitor) monitor = NULL;
+
+      if (g_hash_table_contains (self->monitors, path))
+        continue;
+      folder = g_file_new_for_path (path);
+      monitor = g_file_monitor_directory (folder, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
+      if (monitor == NULL)
+        continue;
+      g_signal_connect_object (monitor, "changed", G_CALLBACK (course_changed_cb), self, 0);
+      g_hash_table_insert (self->monitors, g_strdup (path), g_steal_pointer (&monitor));
+    }
+}
+
 static void
 load_done_cb (GObject      *object,
               GAsyncResult *result,
@@ -176,15 +305,19 @@ load_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   LoadResult *loaded = g_task_propagate_pointer (G_TASK (result), &error);
 
-  set_loading (self, FALSE);
   if (loaded == NULL)
     {
       g_warning ("Cannot load the courses in %s: %s", self->dir, error->message);
+      set_loading (self, FALSE);
       g_task_return_error (outer, g_steal_pointer (&error));
       return;
     }
   apply_result (self, loaded);
   load_result_free (loaded);
+  if (self->authoring)
+    rewatch (self);
+  /* Last, so that whoever watches "loading" sees the new courses. */
+  set_loading (self, FALSE);
   g_task_return_boolean (outer, TRUE);
 }
 
@@ -256,6 +389,8 @@ trellis_course_library_finalize (GObject *object)
 {
   TrellisCourseLibrary *self = TRELLIS_COURSE_LIBRARY (object);
 
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  g_clear_pointer (&self->monitors, g_hash_table_unref);
   g_free (self->dir);
   g_clear_object (&self->courses);
   g_clear_object (&self->paths);
@@ -327,4 +462,5 @@ trellis_course_library_init (TrellisCourseLibrary *self)
 {
   self->courses = g_list_store_new (TR_TYPE_COURSE);
   self->paths = g_list_store_new (TR_TYPE_LEARNING_PATH);
+  self->monitors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }

@@ -5,10 +5,29 @@
  */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 
 #include "trellis-application.h"
+
+/* The language chosen in Preferences applies to the interface too; gettext
+ * reads it once, so it must be set before anything is translated. */
+static void
+apply_language_preference (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *language = NULL;
+
+  if (schema == NULL)
+    return;
+  settings = g_settings_new (APP_ID);
+  language = g_settings_get_string (settings, "language");
+  if (*language != '\0')
+    g_setenv ("LANGUAGE", language, TRUE);
+}
 
 int
 main (int    argc,
@@ -16,8 +35,10 @@ main (int    argc,
 {
   g_autoptr(TrellisApplication) app = NULL;
 
+  apply_language_preference ();
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* Run from a build tree, ./run points to the translations built there. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("TRELLIS_LOCALEDIR") ? g_getenv ("TRELLIS_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

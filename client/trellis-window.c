@@ -1,4 +1,4 @@
-/* trellis-window.c
+/* trellis-window.c: the main window and the way between its pages
  *
  * Copyright 2026 The Trellis developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,61 +8,332 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "tr-course.h"
+#include "trellis-catalogue-page.h"
+#include "trellis-course-page.h"
+#include "trellis-lesson-page.h"
+#include "trellis-quiz-page.h"
+#include "trellis-scenario-page.h"
+#include "trellis-signal-page.h"
 #include "trellis-window.h"
 
 struct _TrellisWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  TrellisApplication   *application;
+  char                 *place;          /* the activity shown, or NULL */
+
   GtkStack             *stack;
-  GtkListBox           *course_list;
+  GtkButton            *back_button;
+  AdwWindowTitle       *window_title;
+  AdwBin               *catalogue_bin;
+  AdwBin               *course_bin;
+  AdwBin               *activity_bin;
+  GtkListBox           *problem_list;
+  AdwStatusPage        *problems_page;
+
+  TrellisCataloguePage *catalogue_page;
+  TrellisCoursePage    *course_page;
 };
 
 G_DEFINE_FINAL_TYPE (TrellisWindow, trellis_window, ADW_TYPE_APPLICATION_WINDOW)
 
+static const char *
+visible_page (TrellisWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+static void
+update_header (TrellisWindow *self)
+{
+  const char *page = visible_page (self);
+  TrCourse *course = trellis_course_page_get_course (self->course_page);
+  TrLang lang = trellis_application_get_language (self->application);
+  gboolean authoring = trellis_course_library_is_authoring (trellis_application_get_library (self->application));
+  const char *subtitle = "";
+
+  if (g_strcmp0 (page, "activity") == 0 && self->place != NULL)
+    {
+      if (g_str_has_prefix (self->place, "lesson/"))
+        subtitle = _("Lesson");
+      else if (g_str_has_prefix (self->place, "scenario/"))
+        subtitle = _("Scenario exercise");
+      else if (g_str_has_prefix (self->place, "signal-exercise/"))
+        subtitle = _("Signal exercise");
+      else if (g_str_equal (self->place, "quiz"))
+        subtitle = _("Quiz");
+    }
+  if ((g_strcmp0 (page, "course") == 0 || g_strcmp0 (page, "activity") == 0) && course != NULL)
+    adw_window_title_set_title (self->window_title, tr_text_get (tr_course_get_title (course), lang));
+  else
+    adw_window_title_set_title (self->window_title, _("Trellis"));
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button),
+                          g_strcmp0 (page, "activity") == 0 ||
+                          (g_strcmp0 (page, "course") == 0 && !authoring));
+}
+
+static void
+show_page (TrellisWindow *self,
+           const char    *name)
+{
+  gtk_stack_set_visible_child_name (self->stack, name);
+  update_header (self);
+}
 
 static GtkWidget *
-create_course_row (gpointer item,
-                   gpointer user_data)
+create_activity (TrellisWindow *self,
+                 TrCourse      *course,
+                 const char    *place)
 {
-  TrCourse *course = TR_COURSE (item);
-  TrLang lang = tr_lang_from_locale ();
-  g_autofree char *minutes = g_strdup_printf (ngettext ("About %d minute", "About %d minutes",
-                                                       tr_course_get_estimated_minutes (course)),
-                                              tr_course_get_estimated_minutes (course));
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *time_label = gtk_label_new (minutes);
+  TrellisProgressStore *store = trellis_application_get_store (self->application);
+  TrLang lang = trellis_application_get_language (self->application);
+  GtkWidget *page = NULL;
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), tr_text_get (tr_course_get_title (course), lang));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), tr_text_get (tr_course_get_summary (course), lang));
-  gtk_widget_add_css_class (time_label, "dim-label");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), time_label);
-  return row;
+  if (g_str_has_prefix (place, "lesson/"))
+    {
+      page = trellis_lesson_page_new (store, course, lang);
+      trellis_lesson_page_show_lesson (TRELLIS_LESSON_PAGE (page), place + strlen ("lesson/"));
+    }
+  else if (g_str_has_prefix (place, "scenario/"))
+    {
+      page = trellis_scenario_page_new (store, course, lang);
+      trellis_scenario_page_show_scenario (TRELLIS_SCENARIO_PAGE (page), place + strlen ("scenario/"));
+    }
+  else if (g_str_has_prefix (place, "signal-exercise/"))
+    {
+      page = trellis_signal_page_new (store, course, lang);
+      trellis_signal_page_show_exercise (TRELLIS_SIGNAL_PAGE (page), place + strlen ("signal-exercise/"));
+    }
+  else if (g_str_equal (place, "quiz"))
+    {
+      page = trellis_quiz_page_new (store, course, lang);
+      trellis_quiz_page_start (TRELLIS_QUIZ_PAGE (page));
+    }
+  return page;
 }
 
 static void
-update_page (TrellisWindow *self)
+open_place (TrellisWindow *self,
+            const char    *place)
 {
-  TrellisApplication *application = TRELLIS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  TrellisCourseLibrary *library;
+  TrCourse *course = trellis_course_page_get_course (self->course_page);
+  GtkWidget *page;
 
-  if (application == NULL)
+  if (course == NULL || place == NULL)
     return;
-  library = trellis_application_get_library (application);
-  if (trellis_course_library_get_loading (library))
-    gtk_stack_set_visible_child_name (self->stack, "loading");
-  else if (g_list_model_get_n_items (trellis_course_library_get_courses (library)) == 0)
-    gtk_stack_set_visible_child_name (self->stack, "empty");
-  else
-    gtk_stack_set_visible_child_name (self->stack, "catalogue");
+  page = create_activity (self, course, place);
+  if (page == NULL)
+    {
+      g_warning ("Unknown place in a course: %s", place);
+      return;
+    }
+  g_free (self->place);
+  self->place = g_strdup (place);
+  adw_bin_set_child (self->activity_bin, page);
+  show_page (self, "activity");
+  /* Each page puts the focus on its own start. */
 }
 
 static void
-library_changed_cb (TrellisWindow *self)
+open_item_cb (TrellisCoursePage *course_page,
+              const char        *place,
+              TrellisWindow     *self)
 {
-  update_page (self);
+  open_place (self, place);
+}
+
+static void
+show_course (TrellisWindow *self,
+             TrCourse      *course)
+{
+  trellis_course_page_set_course (self->course_page, course);
+  show_page (self, "course");
+  gtk_widget_child_focus (GTK_WIDGET (self->course_page), GTK_DIR_TAB_FORWARD);
+}
+
+static void
+course_activated_cb (TrellisCataloguePage *catalogue,
+                     TrCourse             *course,
+                     TrellisWindow        *self)
+{
+  show_course (self, course);
+}
+
+/* Going back drops the activity page; the learner's work is already in the
+ * store, and the course page shows it. */
+static void
+go_back (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  TrellisWindow *self = TRELLIS_WINDOW (widget);
+  const char *page = visible_page (self);
+  gboolean authoring = trellis_course_library_is_authoring (trellis_application_get_library (self->application));
+
+  if (g_strcmp0 (page, "activity") == 0)
+    {
+      g_clear_pointer (&self->place, g_free);
+      trellis_course_page_refresh (self->course_page);
+      show_page (self, "course");
+      adw_bin_set_child (self->activity_bin, NULL);
+    }
+  else if (g_strcmp0 (page, "course") == 0 && !authoring)
+    {
+      trellis_catalogue_page_refresh (self->catalogue_page);
+      show_page (self, "catalogue");
+    }
+}
+
+static void
+show_problems (TrellisWindow      *self,
+               const char * const *problems)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->problem_list))) != NULL)
+    gtk_list_box_remove (self->problem_list, child);
+  for (guint i = 0; problems != NULL && problems[i] != NULL; i++)
+    {
+      GtkWidget *label = gtk_label_new (problems[i]);
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "monospace");
+      gtk_widget_set_margin_top (label, 6);
+      gtk_widget_set_margin_bottom (label, 6);
+      gtk_widget_set_margin_start (label, 12);
+      gtk_widget_set_margin_end (label, 12);
+      gtk_list_box_append (self->problem_list, label);
+    }
+}
+
+static gboolean
+has_errors (const char * const *problems)
+{
+  for (guint i = 0; problems != NULL && problems[i] != NULL; i++)
+    if (strstr (problems[i], ": error: ") != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* An author's course was (re)loaded: show it, or what is wrong with it,
+ * and stay on the activity being checked when there is one. */
+static void
+show_authored_course (TrellisWindow        *self,
+                      TrellisCourseLibrary *library)
+{
+  GListModel *courses = trellis_course_library_get_courses (library);
+  const char * const *problems = trellis_course_library_get_problems (library);
+  g_autoptr(TrCourse) course = g_list_model_get_n_items (courses) > 0 ? g_list_model_get_item (courses, 0) : NULL;
+  g_autofree char *place = g_strdup (self->place);
+
+  show_problems (self, problems);
+  if (course == NULL || has_errors (problems))
+    {
+      adw_status_page_set_description (self->problems_page,
+                                       _("Fix these problems and save: the course reloads by itself."));
+      show_page (self, "problems");
+      return;
+    }
+  trellis_course_page_set_course (self->course_page, course);
+  if (place != NULL)
+    open_place (self, place);
+  else
+    show_page (self, "course");
+}
+
+static void
+update_library_page (TrellisWindow *self)
+{
+  TrellisCourseLibrary *library = trellis_application_get_library (self->application);
+
+  if (trellis_course_library_get_loading (library))
+    {
+      if (g_strcmp0 (visible_page (self), "loading") == 0 || visible_page (self) == NULL)
+        show_page (self, "loading");
+      return;
+    }
+  if (trellis_course_library_is_authoring (library))
+    {
+      show_authored_course (self, library);
+      return;
+    }
+  trellis_catalogue_page_refresh (self->catalogue_page);
+  if (g_list_model_get_n_items (trellis_course_library_get_courses (library)) == 0)
+    show_page (self, "empty");
+  else if (g_strcmp0 (visible_page (self), "loading") == 0 || g_strcmp0 (visible_page (self), "empty") == 0)
+    show_page (self, "catalogue");
+}
+
+static void
+progress_changed_cb (TrellisWindow *self)
+{
+  /* The activity page updates itself; the overviews catch up when shown. */
+  if (g_strcmp0 (visible_page (self), "catalogue") == 0)
+    trellis_catalogue_page_refresh (self->catalogue_page);
+  else if (g_strcmp0 (visible_page (self), "course") == 0)
+    trellis_course_page_refresh (self->course_page);
+}
+
+static void
+language_changed_cb (TrellisWindow *self)
+{
+  g_autofree char *place = g_strdup (self->place);
+
+  trellis_catalogue_page_refresh (self->catalogue_page);
+  trellis_course_page_refresh (self->course_page);
+  if (place != NULL)
+    open_place (self, place);
+  update_header (self);
+}
+
+/* For the startup benchmark (bench/): report the first frame, then quit. */
+static void
+after_paint_cb (GdkFrameClock *clock,
+                TrellisWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, self);
+  fputs ("first-frame\n", stdout);
+  fflush (stdout);
+  g_application_quit (G_APPLICATION (self->application));
+}
+
+static void
+trellis_window_realize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (trellis_window_parent_class)->realize (widget);
+
+  if (g_strcmp0 (g_getenv ("TRELLIS_EXIT_AFTER_FIRST_FRAME"), "1") == 0)
+    g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                             G_CALLBACK (after_paint_cb), widget, 0);
+}
+
+static void
+save_size (TrellisWindow *self)
+{
+  GSettings *settings = trellis_application_get_settings (self->application);
+  int width, height;
+
+  if (settings == NULL || gtk_window_is_maximized (GTK_WINDOW (self)))
+    return;
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", height);
+}
+
+static gboolean
+trellis_window_close_request (GtkWindow *window)
+{
+  save_size (TRELLIS_WINDOW (window));
+  return GTK_WINDOW_CLASS (trellis_window_parent_class)->close_request (window);
 }
 
 TrellisWindow *
@@ -70,25 +341,99 @@ trellis_window_new (TrellisApplication *application)
 {
   TrellisWindow *self = g_object_new (TRELLIS_TYPE_WINDOW, "application", application, NULL);
   TrellisCourseLibrary *library = trellis_application_get_library (application);
+  TrellisProgressStore *store = trellis_application_get_store (application);
+  GSettings *settings = trellis_application_get_settings (application);
 
-  gtk_list_box_bind_model (self->course_list, trellis_course_library_get_courses (library),
-                           create_course_row, self, NULL);
-  g_signal_connect_object (library, "notify::loading", G_CALLBACK (library_changed_cb),
+  self->application = application;
+  if (settings != NULL)
+    gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                                 g_settings_get_int (settings, "window-height"));
+
+  self->catalogue_page = TRELLIS_CATALOGUE_PAGE (trellis_catalogue_page_new (application));
+  adw_bin_set_child (self->catalogue_bin, GTK_WIDGET (self->catalogue_page));
+  g_signal_connect_object (self->catalogue_page, "course-activated", G_CALLBACK (course_activated_cb), self, 0);
+
+  self->course_page = TRELLIS_COURSE_PAGE (trellis_course_page_new (application));
+  adw_bin_set_child (self->course_bin, GTK_WIDGET (self->course_page));
+  g_signal_connect_object (self->course_page, "open-item", G_CALLBACK (open_item_cb), self, 0);
+
+  g_signal_connect_object (library, "notify::loading", G_CALLBACK (update_library_page), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "changed", G_CALLBACK (progress_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (application, "notify::language", G_CALLBACK (language_changed_cb),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (trellis_course_library_get_courses (library), "items-changed",
-                           G_CALLBACK (library_changed_cb), self, G_CONNECT_SWAPPED);
-  update_page (self);
+  update_library_page (self);
   return self;
+}
+
+/* Public ways in, for tests and tools/trellis-screenshots. */
+void
+trellis_window_show_course (TrellisWindow *self,
+                            TrCourse      *course)
+{
+  g_return_if_fail (TRELLIS_IS_WINDOW (self));
+  show_course (self, course);
+}
+
+void
+trellis_window_open_place (TrellisWindow *self,
+                           const char    *place)
+{
+  g_return_if_fail (TRELLIS_IS_WINDOW (self));
+  open_place (self, place);
+}
+
+/* "loading", "empty", "problems", "catalogue", "course" or "activity". */
+const char *
+trellis_window_get_page (TrellisWindow *self)
+{
+  g_return_val_if_fail (TRELLIS_IS_WINDOW (self), NULL);
+  return visible_page (self);
+}
+
+GtkWidget *
+trellis_window_get_activity (TrellisWindow *self)
+{
+  g_return_val_if_fail (TRELLIS_IS_WINDOW (self), NULL);
+  return adw_bin_get_child (self->activity_bin);
+}
+
+static void
+trellis_window_dispose (GObject *object)
+{
+  TrellisWindow *self = TRELLIS_WINDOW (object);
+
+  g_clear_pointer (&self->place, g_free);
+
+  G_OBJECT_CLASS (trellis_window_parent_class)->dispose (object);
 }
 
 static void
 trellis_window_class_init (TrellisWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = trellis_window_dispose;
+  widget_class->realize = trellis_window_realize;
+  window_class->close_request = trellis_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/trellis/Trellis/trellis-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TrellisWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, TrellisWindow, course_list);
+  gtk_widget_class_bind_template_child (widget_class, TrellisWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, TrellisWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, TrellisWindow, catalogue_bin);
+  gtk_widget_class_bind_template_child (widget_class, TrellisWindow, course_bin);
+  gtk_widget_class_bind_template_child (widget_class, TrellisWindow, activity_bin);
+  gtk_widget_class_bind_template_child (widget_class, TrellisWindow, problem_list);
+  gtk_widget_class_bind_template_child (widget_class, TrellisWindow, problems_page);
+
+  gtk_widget_class_install_action (widget_class, "window.back", NULL, go_back);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "window.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.back", NULL);
+
+  g_type_ensure (TRELLIS_TYPE_CATALOGUE_PAGE);
+  g_type_ensure (TRELLIS_TYPE_COURSE_PAGE);
 }
 
 static void

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "tr-course.h"
 #include "trellis-application.h"
 
 G_BEGIN_DECLS
@@ -13,6 +14,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TrellisWindow, trellis_window, TRELLIS, WINDOW, AdwApplicationWindow)
 
-TrellisWindow *trellis_window_new (TrellisApplication *application);
+TrellisWindow *trellis_window_new        (TrellisApplication *application);
+void           trellis_window_show_course (TrellisWindow      *self,
+                                           TrCourse           *course);
+void           trellis_window_open_place  (TrellisWindow      *self,
+                                           const char         *place);
+const char    *trellis_window_get_page    (TrellisWindow      *self);
+GtkWidget     *trellis_window_get_activity (TrellisWindow     *self);
 
 G_END_DECLS
