@@ -138,6 +138,16 @@ store_opened_cb (GObject      *object,
     g_warning ("Cannot open the progress store: %s", error->message);
 }
 
+static gboolean
+load_after_first_frame_cb (gpointer user_data)
+{
+  TrellisApplication *self = user_data;
+
+  trellis_progress_store_open_async (self->store, NULL, store_opened_cb, NULL);
+  trellis_course_library_load_async (self->library, NULL, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 trellis_application_startup (GApplication *application)
 {
@@ -163,8 +173,9 @@ trellis_application_startup (GApplication *application)
   self->library = self->course_dir != NULL ? trellis_course_library_new_for_course (self->course_dir)
                                            : trellis_course_library_new (NULL);
   self->store = trellis_progress_store_new (NULL);
-  trellis_progress_store_open_async (self->store, NULL, store_opened_cb, NULL);
-  trellis_course_library_load_async (self->library, NULL, NULL, NULL);
+  /* Below the priority of drawing: the window shows before the disk work
+   * of reading courses and progress competes with it for the CPU. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, load_after_first_frame_cb, g_object_ref (self), g_object_unref);
 }
 
 static void

@@ -430,7 +430,6 @@ trellis_window_class_init (TrellisWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "window.back", NULL, go_back);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "window.back", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.back", NULL);
 
   g_type_ensure (TRELLIS_TYPE_CATALOGUE_PAGE);
   g_type_ensure (TRELLIS_TYPE_COURSE_PAGE);
