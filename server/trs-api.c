@@ -1,0 +1,2304 @@
+/* trs-api.c: the HTTP routes of docs/api.md
+ *
+ * Every request goes through the same steps: the early handler refuses
+ * bodies that are too large before they are read; the handler matches the
+ * route (404, 405), the content type (415) and the body (400, 413), and then
+ * hands the work to the database thread or a hashing thread with the message
+ * paused. The answer is set, and the message unpaused, from the callback on
+ * the main context, unless the client went away in the meantime.
+ *
+ * Copyright 2026 The Trellis developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "trellis-server"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+
+#include "tr-course.h"
+#include "tr-event.h"
+#include "tr-progress.h"
+
+#include "trs-api.h"
+#include "trs-auth.h"
+#include "trs-limits.h"
+
+#define MAX_BODY_SIZE        (1024 * 1024)
+#define MAX_EVENTS           1000
+#define DEFAULT_PULL_LIMIT   500
+/* json-glib parses recursively: a body of a million "[" would overflow the
+ * stack long before it reached the size limit. */
+#define MAX_JSON_DEPTH       64
+#define TOKEN_LIFETIME_MS    (G_GINT64_CONSTANT (30) * 24 * 3600 * 1000)
+/* Each Argon2id hash takes 64 MiB for a tenth of a second: at most
+ * HASH_THREADS run at once, and at most MAX_HASHING wait or run, beyond
+ * which the server asks clients to come back (a class enrolling at once
+ * waits a moment; a flood of logins gets 429s). */
+#define HASH_THREADS         4
+#define MAX_HASHING          32
+#define LOGIN_WINDOW_US      (G_GINT64_CONSTANT (15) * 60 * G_USEC_PER_SEC)
+#define LOGIN_MAX_ACCOUNT    5
+#define LOGIN_MAX_ADDRESS    20
+#define MIN_PASSWORD_CHARS   10
+#define MAX_PASSWORD_BYTES   1024
+#define MAX_NAME_CHARS       200
+#define MAX_EMAIL_BYTES      254
+#define MAX_TOKEN_BYTES      256
+
+/* Not in libsoup 3.2's SoupStatus. */
+#define STATUS_TOO_MANY_REQUESTS 429
+
+#define TRS_API_ERROR (trs_api_error_quark ())
+
+typedef enum
+{
+  TRS_API_ERROR_UNAUTHORIZED,
+  TRS_API_ERROR_FORBIDDEN,
+} TrsApiError;
+
+static GQuark trs_api_error_quark (void);
+G_DEFINE_QUARK (trs-api-error-quark, trs_api_error)
+
+typedef enum
+{
+  ROLE_LEARNER = 1 << 0,
+  ROLE_TRAINER = 1 << 1,
+  ROLE_ADMIN   = 1 << 2,
+} Role;
+
+/* A route with no roles needs no token. */
+#define ROLES_PUBLIC    0
+#define ROLES_SIGNED_IN (ROLE_LEARNER | ROLE_TRAINER | ROLE_ADMIN)
+
+struct _TrsApi
+{
+  TrsStore   *store;
+  GPtrArray  *courses;      /* TrCourse*, sorted by id */
+  TrsMetrics *metrics;
+  TrsLimits  *limits;
+  char       *dummy_hash;
+  GThreadPool *hash_pool;
+  guint       n_hashing;
+  guint       n_pending;
+  gboolean    log_requests;
+};
+
+typedef struct _Request Request;
+typedef void (*Handler) (Request *req);
+
+typedef struct
+{
+  const char *method;
+  const char *pattern;     /* "{id}" stands for one path segment */
+  guint       roles;
+  gboolean    has_body;
+  Handler     handler;
+} Route;
+
+/* What the early handler learns about a message, for the handlers and the
+ * metrics; owned by the message. */
+typedef struct
+{
+  gint64       start;
+  const Route *route;
+  const char  *pattern;    /* also set when only the method is wrong */
+  gsize        body_seen;
+  gboolean     too_large;
+} MessageInfo;
+
+struct _Request
+{
+  TrsApi            *api;
+  SoupServerMessage *msg;
+  const Route       *route;
+  char              *param;          /* the {id} of the path */
+  GHashTable        *query;
+  char              *token;          /* never logged */
+  TrsAccount        *account;        /* set once the token was checked */
+  gulong             finished_id;
+  gulong             disconnected_id;
+  gboolean           finished;       /* the message must not be touched */
+  gboolean           paused;
+
+  /* The inputs and results of the route's steps. */
+  JsonNode          *body;
+  gpointer           value;
+  GDestroyNotify     value_destroy;
+  GPtrArray         *events;
+  gint64             after;
+  guint              limit;
+  char              *code;
+  char              *name;
+  char              *email;
+  char              *address;        /* the client's, for the login limits */
+  char              *password;
+  char              *password_hash;
+  TrsAccount        *login_account;
+  GTaskThreadFunc    hash_func;
+};
+
+/* ----------------------------------------------------------------------- */
+/* Requests: their life, and their answers                                  */
+
+static void
+secret_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+  sodium_memzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+static void
+message_finished_cb (SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  Request *req = user_data;
+
+  req->finished = TRUE;
+}
+
+static Request *
+request_new (TrsApi            *api,
+             SoupServerMessage *msg,
+             const Route       *route,
+             char              *param,
+             GHashTable        *query)
+{
+  Request *req = g_new0 (Request, 1);
+
+  req->api = api;
+  req->msg = g_object_ref (msg);
+  req->route = route;
+  req->param = param;
+  req->query = query != NULL ? g_hash_table_ref (query) : NULL;
+  req->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (message_finished_cb), req);
+  req->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (message_finished_cb), req);
+  api->n_pending++;
+  return req;
+}
+
+static void
+request_free (Request *req)
+{
+  g_signal_handler_disconnect (req->msg, req->finished_id);
+  g_signal_handler_disconnect (req->msg, req->disconnected_id);
+  g_object_unref (req->msg);
+  g_free (req->param);
+  g_clear_pointer (&req->query, g_hash_table_unref);
+  secret_free (req->token);
+  g_clear_pointer (&req->account, trs_account_free);
+  g_clear_pointer (&req->body, json_node_unref);
+  if (req->value_destroy != NULL && req->value != NULL)
+    req->value_destroy (req->value);
+  g_clear_pointer (&req->events, g_ptr_array_unref);
+  g_free (req->code);
+  g_free (req->name);
+  g_free (req->email);
+  g_free (req->address);
+  secret_free (req->password);
+  g_free (req->password_hash);
+  g_clear_pointer (&req->login_account, trs_account_free);
+  req->api->n_pending--;
+  g_free (req);
+}
+
+static void
+request_pause (Request *req)
+{
+  if (!req->paused)
+    {
+      soup_server_message_pause (req->msg);
+      req->paused = TRUE;
+    }
+}
+
+/* Takes @data (g_free). Frees @req: the last thing a route does. */
+static void
+request_reply_take (Request    *req,
+                    guint       status,
+                    const char *content_type,
+                    char       *data,
+                    gsize       length)
+{
+  if (!req->finished)
+    {
+      if (data != NULL)
+        soup_server_message_set_response (req->msg, content_type, SOUP_MEMORY_TAKE, data, length);
+      else
+        g_free (data);
+      soup_server_message_set_status (req->msg, status,
+                                      status == STATUS_TOO_MANY_REQUESTS ? "Too Many Requests" : NULL);
+      if (req->paused)
+        soup_server_message_unpause (req->msg);
+    }
+  else
+    g_free (data);
+  request_free (req);
+}
+
+/* With a newline at the end, as line-oriented tools (curl | sed, the
+ * benchmarks) expect of a text answer. */
+static char *
+node_to_data (JsonNode *node,
+              gsize    *length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GString) out = g_string_sized_new (256);
+
+  json_generator_set_root (generator, node);
+  json_generator_to_gstring (generator, out);
+  g_string_append_c (out, '\n');
+  *length = out->len;
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Takes @node. */
+static void
+request_reply_node (Request  *req,
+                    guint     status,
+                    JsonNode *node)
+{
+  gsize length;
+  char *data = node_to_data (node, &length);
+
+  json_node_unref (node);
+  request_reply_take (req, status, "application/json", data, length);
+}
+
+static void
+request_reply_builder (Request     *req,
+                       guint        status,
+                       JsonBuilder *builder)
+{
+  request_reply_node (req, status, json_builder_get_root (builder));
+}
+
+static char *
+error_body (const char *code,
+            const char *message,
+            gsize      *length)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  return node_to_data (node, length);
+}
+
+static void
+message_set_error (SoupServerMessage *msg,
+                   guint              status,
+                   const char        *code,
+                   const char        *message)
+{
+  gsize length;
+  char *data = error_body (code, message, &length);
+
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, data, length);
+  soup_server_message_set_status (msg, status, NULL);
+}
+
+static void request_reply_error (Request    *req,
+                                 guint       status,
+                                 const char *code,
+                                 const char *format,
+                                 ...) G_GNUC_PRINTF (4, 5);
+
+static void
+request_reply_error (Request    *req,
+                     guint       status,
+                     const char *code,
+                     const char *format,
+                     ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+  gsize length;
+  char *data;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (!req->finished)
+    {
+      SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+
+      if (status == SOUP_STATUS_UNAUTHORIZED && req->route->roles != ROLES_PUBLIC)
+        soup_message_headers_replace (headers, "WWW-Authenticate", "Bearer");
+    }
+  data = error_body (code, message, &length);
+  request_reply_take (req, status, "application/json", data, length);
+}
+
+static void
+request_reply_retry (Request    *req,
+                     guint       retry_after,
+                     const char *message)
+{
+  if (!req->finished)
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                    "Retry-After", seconds);
+    }
+  request_reply_error (req, STATUS_TOO_MANY_REQUESTS, "too_many_attempts", "%s", message);
+}
+
+static void
+request_reply_internal (Request      *req,
+                        const GError *error)
+{
+  /* The detail goes to the log, not to the client. Store messages carry no
+   * values (statements are prepared), so they are safe to log. */
+  g_warning ("%s %s: %s", req->route->method, req->route->pattern,
+             error != NULL ? error->message : "no result");
+  request_reply_error (req, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                       "a fault on the server; nothing was half-written");
+}
+
+/* The answer for an error of a database job. */
+static void
+request_reply_failure (Request      *req,
+                       const GError *error)
+{
+  if (error != NULL && error->domain == TRS_API_ERROR)
+    {
+      if (error->code == TRS_API_ERROR_UNAUTHORIZED)
+        request_reply_error (req, SOUP_STATUS_UNAUTHORIZED, "unauthorized", "%s", error->message);
+      else
+        request_reply_error (req, SOUP_STATUS_FORBIDDEN, "forbidden", "%s", error->message);
+      return;
+    }
+  if (error != NULL && error->domain == TRS_STORE_ERROR)
+    {
+      switch ((TrsStoreError) error->code)
+        {
+        case TRS_STORE_ERROR_NOT_FOUND:
+          request_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "%s", error->message);
+          return;
+        case TRS_STORE_ERROR_CONFLICT:
+          request_reply_error (req, SOUP_STATUS_CONFLICT, "conflict", "%s", error->message);
+          return;
+        case TRS_STORE_ERROR_EXPIRED:
+          request_reply_error (req, SOUP_STATUS_GONE, "code_expired", "%s", error->message);
+          return;
+        case TRS_STORE_ERROR_INVALID:
+          request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request", "%s", error->message);
+          return;
+        case TRS_STORE_ERROR_FAILED:
+        case TRS_STORE_ERROR_TOO_NEW:
+        default:
+          break;
+        }
+    }
+  request_reply_internal (req, error);
+}
+
+/* ----------------------------------------------------------------------- */
+/* Database jobs                                                            */
+
+/* Runs on the database thread, with the account of the token on routes that
+ * need one (NULL on public routes). Returns non-NULL on success. */
+typedef gpointer (*ApiJob) (TrsStore          *store,
+                            const TrsAccount  *account,
+                            Request           *req,
+                            GError           **error);
+/* Runs on the main context; @value is req->value. Must answer. */
+typedef void (*ApiDone) (Request      *req,
+                         gpointer      value,
+                         const GError *error);
+
+typedef struct
+{
+  Request        *req;
+  ApiJob          job;
+  GDestroyNotify  value_destroy;
+  ApiDone         done;
+  const char     *token;
+  guint           roles;
+} JobCall;
+
+typedef struct
+{
+  TrsAccount     *account;
+  gpointer        value;
+  GDestroyNotify  value_destroy;
+} JobResult;
+
+static void
+job_result_free (gpointer data)
+{
+  JobResult *result = data;
+
+  g_clear_pointer (&result->account, trs_account_free);
+  if (result->value != NULL && result->value_destroy != NULL)
+    result->value_destroy (result->value);
+  g_free (result);
+}
+
+static guint
+role_bit (const char *role)
+{
+  if (g_strcmp0 (role, "learner") == 0)
+    return ROLE_LEARNER;
+  if (g_strcmp0 (role, "trainer") == 0)
+    return ROLE_TRAINER;
+  if (g_strcmp0 (role, "admin") == 0)
+    return ROLE_ADMIN;
+  return 0;
+}
+
+/* The token is looked up in the same job as the route's work, so that a
+ * request costs one trip to the database thread, not two. */
+static gpointer
+job_run (TrsStore  *store,
+         gpointer   data,
+         GError   **error)
+{
+  JobCall *call = data;
+  g_autoptr(TrsAccount) account = NULL;
+  JobResult *result;
+  gpointer value = GINT_TO_POINTER (1);
+
+  if (call->roles != ROLES_PUBLIC)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      account = trs_store_account_by_token (store, call->token, &local_error);
+      if (account == NULL)
+        {
+          if (local_error == NULL ||
+              g_error_matches (local_error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND) ||
+              g_error_matches (local_error, TRS_STORE_ERROR, TRS_STORE_ERROR_EXPIRED))
+            g_set_error_literal (error, TRS_API_ERROR, TRS_API_ERROR_UNAUTHORIZED,
+                                 "the token is unknown, expired or revoked");
+          else
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if ((role_bit (account->role) & call->roles) == 0)
+        {
+          g_set_error_literal (error, TRS_API_ERROR, TRS_API_ERROR_FORBIDDEN,
+                               "this account's role may not do this");
+          return NULL;
+        }
+    }
+  if (call->job != NULL)
+    {
+      value = call->job (store, account, call->req, error);
+      if (value == NULL)
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_FAILED, "the job gave no result");
+          return NULL;
+        }
+    }
+  result = g_new0 (JobResult, 1);
+  result->account = g_steal_pointer (&account);
+  result->value = value;
+  result->value_destroy = call->job != NULL ? call->value_destroy : NULL;
+  return result;
+}
+
+static void
+job_done_cb (GObject      *source,
+             GAsyncResult *res,
+             gpointer      user_data)
+{
+  JobCall *call = user_data;
+  Request *req = call->req;
+  ApiDone done = call->done;
+  g_autoptr(GError) error = NULL;
+  JobResult *result;
+
+  g_free (call);
+  result = trs_store_run_finish (req->api->store, res, &error);
+  if (result != NULL)
+    {
+      /* The result stays the task's (trs-store.h); take what it holds, in
+       * place of what an earlier step of the request left. */
+      if (req->value != NULL && req->value_destroy != NULL)
+        req->value_destroy (req->value);
+      g_clear_pointer (&req->account, trs_account_free);
+      req->account = g_steal_pointer (&result->account);
+      req->value = g_steal_pointer (&result->value);
+      req->value_destroy = result->value_destroy;
+    }
+  if (req->finished)
+    {
+      request_free (req);
+      return;
+    }
+  done (req, req->value, error);
+}
+
+/* Checks the token (on routes that need one) and runs @job on the database
+ * thread; then @done on the main context. */
+static void
+request_run (Request        *req,
+             TrsJobKind      kind,
+             ApiJob          job,
+             GDestroyNotify  value_destroy,
+             ApiDone         done)
+{
+  JobCall *call;
+
+  if (req->finished)
+    {
+      request_free (req);
+      return;
+    }
+  call = g_new0 (JobCall, 1);
+  call->req = req;
+  call->job = job;
+  call->value_destroy = value_destroy;
+  call->done = done;
+  call->token = req->token;
+  call->roles = req->route->roles;
+  request_pause (req);
+  trs_store_run_async (req->api->store, kind, job_run, call, NULL, job_result_free, NULL,
+                       job_done_cb, call);
+}
+
+/* ----------------------------------------------------------------------- */
+/* Password hashing threads                                                 */
+
+static void
+hash_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Request *req = task_data;
+  GError *error = NULL;
+  char *hash = trs_password_hash (req->password, &error);
+
+  if (hash == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, hash, g_free);
+}
+
+static void
+verify_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Request *req = task_data;
+  const char *hash = req->login_account != NULL ? req->login_account->password_hash : req->api->dummy_hash;
+
+  /* An unknown address costs as much time as a wrong password, so the
+   * answer's timing does not tell which addresses have an account. */
+  g_task_return_boolean (task, trs_password_verify (hash, req->password));
+}
+
+static void
+hash_pool_cb (gpointer data,
+              gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+  Request *req = g_task_get_task_data (task);
+
+  req->hash_func (task, NULL, req, NULL);
+}
+
+/* Runs @func on the hashing threads, then @callback on the main context. */
+static void
+request_run_hashing (Request             *req,
+                     GTaskThreadFunc      func,
+                     GAsyncReadyCallback  callback)
+{
+  GTask *task;
+
+  if (req->finished)
+    {
+      request_free (req);
+      return;
+    }
+  if (req->api->n_hashing >= MAX_HASHING)
+    {
+      request_reply_retry (req, 1, "the server is busy; try again in a moment");
+      return;
+    }
+  req->api->n_hashing++;
+  request_pause (req);
+  req->hash_func = func;
+  task = g_task_new (NULL, NULL, callback, req);
+  g_task_set_source_tag (task, request_run_hashing);
+  g_task_set_task_data (task, req, NULL);
+  g_thread_pool_push (req->api->hash_pool, task, NULL);
+}
+
+/* ----------------------------------------------------------------------- */
+/* Reading requests                                                         */
+
+/* Deeper nesting than @max_depth, outside strings; the parser catches the
+ * rest of what is wrong. */
+static gboolean
+json_nesting_ok (const char *data,
+                 gsize       length,
+                 guint       max_depth)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+        case '[':
+        case '{':
+          if (++depth > max_depth)
+            return FALSE;
+          break;
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+        default:
+          break;
+        }
+    }
+  return TRUE;
+}
+
+/* Parses the body into req->body, a JSON object. Answers and frees @req and
+ * returns FALSE when it is not one. */
+static gboolean
+request_parse_body (Request *req)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) error = NULL;
+  const char *data;
+  gsize length;
+  JsonNode *root;
+
+  data = g_bytes_get_data (bytes, &length);
+  if (length > MAX_BODY_SIZE)
+    {
+      request_reply_error (req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                           "the body is larger than 1 MiB");
+      return FALSE;
+    }
+  if (length == 0)
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json", "the body is empty");
+      return FALSE;
+    }
+  if (!g_utf8_validate (data, length, NULL))
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json", "the body is not UTF-8");
+      return FALSE;
+    }
+  if (!json_nesting_ok (data, length, MAX_JSON_DEPTH))
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json",
+                           "the body nests deeper than %u levels", MAX_JSON_DEPTH);
+      return FALSE;
+    }
+  if (!json_parser_load_from_data (parser, data, length, &error) ||
+      (root = json_parser_get_root (parser)) == NULL)
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json", "the body is not JSON: %s",
+                           error != NULL ? error->message : "it is empty");
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request", "the body must be a JSON object");
+      return FALSE;
+    }
+  req->body = json_node_ref (root);
+  return TRUE;
+}
+
+/* A string member of @object: NULL with @error set when it is missing, not
+ * a string, or not between @min_chars and @max_bytes long. */
+static const char *
+member_string (JsonObject  *object,
+               const char  *name,
+               gsize        min_chars,
+               gsize        max_bytes,
+               GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  const char *value;
+
+  if (node == NULL)
+    {
+      g_set_error (error, TRS_API_ERROR, 0, "\"%s\" is missing", name);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, TRS_API_ERROR, 0, "\"%s\" must be a string", name);
+      return NULL;
+    }
+  value = json_node_get_string (node);
+  if (g_utf8_strlen (value, -1) < (glong) min_chars)
+    {
+      if (min_chars <= 1)
+        g_set_error (error, TRS_API_ERROR, 0, "\"%s\" must not be empty", name);
+      else
+        g_set_error (error, TRS_API_ERROR, 0, "\"%s\" needs at least %" G_GSIZE_FORMAT " characters",
+                     name, min_chars);
+      return NULL;
+    }
+  if (strlen (value) > max_bytes)
+    {
+      g_set_error (error, TRS_API_ERROR, 0, "\"%s\" is longer than %" G_GSIZE_FORMAT " bytes", name, max_bytes);
+      return NULL;
+    }
+  return value;
+}
+
+static gboolean
+has_control_characters (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Loosely, as mail systems differ: one "@", something before it, a domain
+ * with a dot after it, and no spaces or control characters. */
+static gboolean
+email_is_valid (const char *email)
+{
+  const char *at = strchr (email, '@');
+  const char *domain;
+
+  if (at == NULL || at == email || strchr (at + 1, '@') != NULL || at - email > 64)
+    return FALSE;
+  domain = at + 1;
+  if (*domain == '\0' || *domain == '.' || strchr (domain, '.') == NULL ||
+      g_str_has_suffix (domain, ".") || strstr (domain, "..") != NULL)
+    return FALSE;
+  for (const char *p = email; *p != '\0'; p++)
+    if ((guchar) *p <= ' ' || *p == 0x7f)
+      return FALSE;
+  return !has_control_characters (email);
+}
+
+/* "Bearer TOKEN" from the Authorization header, or NULL. */
+static char *
+bearer_token (SoupServerMessage *msg)
+{
+  const char *value = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                    "Authorization");
+  const char *token;
+
+  if (value == NULL || g_ascii_strncasecmp (value, "Bearer ", 7) != 0)
+    return NULL;
+  token = value + 7;
+  while (*token == ' ')
+    token++;
+  if (*token == '\0' || strlen (token) > MAX_TOKEN_BYTES)
+    return NULL;
+  for (const char *p = token; *p != '\0'; p++)
+    if ((guchar) *p <= ' ' || (guchar) *p >= 0x7f)
+      return NULL;
+  return g_strdup (token);
+}
+
+/* ----------------------------------------------------------------------- */
+/* Writing answers                                                          */
+
+static void
+add_account (JsonBuilder      *builder,
+             const TrsAccount *account,
+             gboolean          everything)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, account->public_id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, account->name);
+  if (everything)
+    {
+      json_builder_set_member_name (builder, "email");
+      json_builder_add_string_value (builder, account->email);
+    }
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, account->role);
+  json_builder_set_member_name (builder, "institute");
+  json_builder_add_string_value (builder, account->institute_name);
+  json_builder_set_member_name (builder, "cohort");
+  if (account->cohort_name != NULL)
+    json_builder_add_string_value (builder, account->cohort_name);
+  else
+    json_builder_add_null_value (builder);
+  if (everything)
+    {
+      json_builder_set_member_name (builder, "created");
+      json_builder_add_int_value (builder, account->created);
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+add_event (JsonBuilder   *builder,
+           const TrEvent *event)
+{
+  json_builder_add_value (builder, tr_event_to_json (event));
+}
+
+static void
+add_course (JsonBuilder *builder,
+            TrCourse    *course,
+            gboolean     with_package)
+{
+  const TrText *title = tr_course_get_title (course);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, tr_course_get_id (course));
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, tr_course_get_version (course));
+  json_builder_set_member_name (builder, "title");
+  json_builder_begin_object (builder);
+  for (TrLang lang = 0; lang < TR_N_LANGS; lang++)
+    if (title->s[lang] != NULL)
+      {
+        json_builder_set_member_name (builder, tr_lang_to_code (lang));
+        json_builder_add_string_value (builder, title->s[lang]);
+      }
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "languages");
+  json_builder_begin_array (builder);
+  for (TrLang lang = 0; lang < TR_N_LANGS; lang++)
+    if (tr_course_has_language (course, lang))
+      json_builder_add_string_value (builder, tr_lang_to_code (lang));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "estimated_minutes");
+  json_builder_add_int_value (builder, tr_course_get_estimated_minutes (course));
+  if (with_package)
+    {
+      g_autofree char *package = g_strdup_printf ("/api/v1/courses/%s/package", tr_course_get_id (course));
+
+      json_builder_set_member_name (builder, "package");
+      json_builder_add_string_value (builder, package);
+    }
+  json_builder_end_object (builder);
+}
+
+static TrCourse *
+find_course (TrsApi     *api,
+             const char *id)
+{
+  for (guint i = 0; i < api->courses->len; i++)
+    {
+      TrCourse *course = g_ptr_array_index (api->courses, i);
+
+      if (g_strcmp0 (tr_course_get_id (course), id) == 0)
+        return course;
+    }
+  return NULL;
+}
+
+/* ----------------------------------------------------------------------- */
+/* POST /api/v1/auth/enrol and /auth/login                                  */
+
+typedef struct
+{
+  TrsAccount *account;
+  char       *token;
+  gint64      expires;
+} Session;
+
+static void
+session_free (gpointer data)
+{
+  Session *session = data;
+
+  g_clear_pointer (&session->account, trs_account_free);
+  secret_free (session->token);
+  g_free (session);
+}
+
+static void
+reply_session (Request *req,
+               guint    status,
+               Session *session)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "account");
+  add_account (builder, session->account, FALSE);
+  json_builder_set_member_name (builder, "token");
+  json_builder_add_string_value (builder, session->token);
+  json_builder_set_member_name (builder, "expires");
+  json_builder_add_int_value (builder, session->expires);
+  json_builder_end_object (builder);
+  request_reply_builder (req, status, builder);
+}
+
+/* One job, so that an account that cannot be made leaves the code unused:
+ * the store undoes a failing job's SAVEPOINT. */
+static gpointer
+enrol_job (TrsStore          *store,
+           const TrsAccount  *account,
+           Request           *req,
+           GError           **error)
+{
+  g_autoptr(TrsAccount) created = NULL;
+  Session *session;
+  gint64 institute_id = 0, cohort_id = 0, expires = 0;
+  char *token;
+
+  if (!trs_store_code_use (store, req->code, &institute_id, &cohort_id, error))
+    return NULL;
+  created = trs_store_account_create (store, institute_id, cohort_id, "learner", req->name,
+                                      req->email, req->password_hash, error);
+  if (created == NULL)
+    return NULL;
+  token = trs_store_token_issue (store, created->id, TOKEN_LIFETIME_MS, &expires, error);
+  if (token == NULL)
+    return NULL;
+  session = g_new0 (Session, 1);
+  session->account = g_steal_pointer (&created);
+  session->token = token;
+  session->expires = expires;
+  return session;
+}
+
+static void
+enrol_done (Request      *req,
+            gpointer      value,
+            const GError *error)
+{
+  if (error != NULL)
+    {
+      if (g_error_matches (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND))
+        request_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "unknown enrolment code");
+      else if (g_error_matches (error, TRS_STORE_ERROR, TRS_STORE_ERROR_EXPIRED))
+        request_reply_error (req, SOUP_STATUS_GONE, "code_expired",
+                             "the enrolment code expired or was used up");
+      else if (g_error_matches (error, TRS_STORE_ERROR, TRS_STORE_ERROR_CONFLICT))
+        request_reply_error (req, SOUP_STATUS_CONFLICT, "conflict",
+                             "this e-mail address already has an account");
+      else
+        request_reply_failure (req, error);
+      return;
+    }
+  trs_metrics_add_accounts (req->api->metrics, 1);
+  reply_session (req, SOUP_STATUS_CREATED, value);
+}
+
+static void
+enrol_hashed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Request *req = user_data;
+  g_autoptr(GError) error = NULL;
+
+  req->api->n_hashing--;
+  req->password_hash = g_task_propagate_pointer (G_TASK (result), &error);
+  if (req->password_hash == NULL)
+    {
+      request_reply_internal (req, error);
+      return;
+    }
+  request_run (req, TRS_JOB_WRITE, enrol_job, session_free, enrol_done);
+}
+
+static void
+handle_enrol (Request *req)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *body;
+  const char *code, *name, *email, *password;
+
+  if (!request_parse_body (req))
+    return;
+  body = json_node_get_object (req->body);
+  if ((code = member_string (body, "code", 1, 64, &error)) == NULL ||
+      (name = member_string (body, "name", 1, 4 * MAX_NAME_CHARS, &error)) == NULL ||
+      (email = member_string (body, "email", 3, MAX_EMAIL_BYTES, &error)) == NULL ||
+      (password = member_string (body, "password", MIN_PASSWORD_CHARS, MAX_PASSWORD_BYTES, &error)) == NULL)
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request", "%s", error->message);
+      return;
+    }
+  req->code = g_ascii_strup (code, -1);
+  g_strstrip (req->code);
+  req->name = g_strstrip (g_strdup (name));
+  req->email = g_strstrip (g_strdup (email));
+  req->password = g_strdup (password);
+  if (*req->name == '\0' || g_utf8_strlen (req->name, -1) > MAX_NAME_CHARS ||
+      has_control_characters (req->name))
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request",
+                           "\"name\" must hold 1 to %d characters, none of them control characters",
+                           MAX_NAME_CHARS);
+      return;
+    }
+  if (!email_is_valid (req->email))
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request",
+                           "\"email\" is not an e-mail address");
+      return;
+    }
+  request_run_hashing (req, hash_thread, enrol_hashed_cb);
+}
+
+static gpointer
+login_issue_job (TrsStore          *store,
+                 const TrsAccount  *account,
+                 Request           *req,
+                 GError           **error)
+{
+  Session *session;
+  gint64 expires = 0;
+  char *token;
+
+  token = trs_store_token_issue (store, req->login_account->id, TOKEN_LIFETIME_MS, &expires, error);
+  if (token == NULL)
+    return NULL;
+  session = g_new0 (Session, 1);
+  session->account = g_steal_pointer (&req->login_account);
+  session->token = token;
+  session->expires = expires;
+  return session;
+}
+
+static void
+login_issue_done (Request      *req,
+                  gpointer      value,
+                  const GError *error)
+{
+  if (error != NULL)
+    request_reply_failure (req, error);
+  else
+    reply_session (req, SOUP_STATUS_OK, value);
+}
+
+static void
+login_verified_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Request *req = user_data;
+  TrsApi *api = req->api;
+  gboolean right;
+
+  api->n_hashing--;
+  right = g_task_propagate_boolean (G_TASK (result), NULL) && req->login_account != NULL;
+  if (!right)
+    {
+      /* The account's count took this attempt when it began. */
+      trs_limits_failed (api->limits, NULL, req->address, g_get_monotonic_time ());
+      request_reply_error (req, SOUP_STATUS_UNAUTHORIZED, "unauthorized", "wrong e-mail address or password");
+      return;
+    }
+  trs_limits_succeeded (api->limits, req->email);
+  request_run (req, TRS_JOB_WRITE, login_issue_job, session_free, login_issue_done);
+}
+
+typedef struct
+{
+  TrsAccount *account;   /* NULL: no such address */
+} Lookup;
+
+static void
+lookup_free (gpointer data)
+{
+  Lookup *lookup = data;
+
+  g_clear_pointer (&lookup->account, trs_account_free);
+  g_free (lookup);
+}
+
+static gpointer
+login_lookup_job (TrsStore          *store,
+                  const TrsAccount  *account,
+                  Request           *req,
+                  GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  Lookup *lookup = g_new0 (Lookup, 1);
+
+  lookup->account = trs_store_account_by_email (store, req->email, &local_error);
+  if (lookup->account == NULL && local_error != NULL &&
+      !g_error_matches (local_error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      lookup_free (lookup);
+      return NULL;
+    }
+  return lookup;
+}
+
+static void
+login_lookup_done (Request      *req,
+                   gpointer      value,
+                   const GError *error)
+{
+  Lookup *lookup = value;
+
+  if (error != NULL)
+    {
+      request_reply_failure (req, error);
+      return;
+    }
+  req->login_account = g_steal_pointer (&lookup->account);
+  request_run_hashing (req, verify_thread, login_verified_cb);
+}
+
+static void
+handle_login (Request *req)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *body;
+  const char *email, *password;
+  guint retry_after = 0;
+
+  if (!request_parse_body (req))
+    return;
+  body = json_node_get_object (req->body);
+  if ((email = member_string (body, "email", 1, MAX_EMAIL_BYTES, &error)) == NULL ||
+      (password = member_string (body, "password", 1, MAX_PASSWORD_BYTES, &error)) == NULL)
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request", "%s", error->message);
+      return;
+    }
+  req->email = g_strstrip (g_strdup (email));
+  req->password = g_strdup (password);
+  req->address = g_strdup (soup_server_message_get_remote_host (req->msg));
+  if (!trs_limits_check (req->api->limits, req->email, req->address, g_get_monotonic_time (), &retry_after))
+    {
+      request_reply_retry (req, retry_after, "too many failed logins; try again later");
+      return;
+    }
+  /* Counted as failed until it succeeds, so that guesses sent all at once
+   * cannot slip past the account's limit while they are being checked. */
+  trs_limits_failed (req->api->limits, req->email, NULL, g_get_monotonic_time ());
+  request_run (req, TRS_JOB_READ, login_lookup_job, lookup_free, login_lookup_done);
+}
+
+/* ----------------------------------------------------------------------- */
+/* POST /api/v1/auth/logout, GET /api/v1/me/export, DELETE /api/v1/me       */
+
+static void
+reply_no_content (Request      *req,
+                  gpointer      value,
+                  const GError *error)
+{
+  if (error != NULL)
+    request_reply_failure (req, error);
+  else
+    request_reply_take (req, SOUP_STATUS_NO_CONTENT, NULL, NULL, 0);
+}
+
+static gpointer
+logout_job (TrsStore          *store,
+            const TrsAccount  *account,
+            Request           *req,
+            GError           **error)
+{
+  if (!trs_store_token_revoke (store, req->token, error))
+    return NULL;
+  return GINT_TO_POINTER (1);
+}
+
+static void
+handle_logout (Request *req)
+{
+  request_run (req, TRS_JOB_WRITE, logout_job, NULL, reply_no_content);
+}
+
+typedef struct
+{
+  GPtrArray *events;
+  GPtrArray *tokens;
+} Export;
+
+static void
+export_free (gpointer data)
+{
+  Export *export = data;
+
+  g_clear_pointer (&export->events, g_ptr_array_unref);
+  g_clear_pointer (&export->tokens, g_ptr_array_unref);
+  g_free (export);
+}
+
+static gpointer
+export_job (TrsStore          *store,
+            const TrsAccount  *account,
+            Request           *req,
+            GError           **error)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) tokens = NULL;
+  Export *export;
+
+  if ((events = trs_store_events_all (store, account->id, error)) == NULL ||
+      (tokens = trs_store_token_list (store, account->id, error)) == NULL)
+    return NULL;
+  export = g_new0 (Export, 1);
+  export->events = g_steal_pointer (&events);
+  export->tokens = g_steal_pointer (&tokens);
+  return export;
+}
+
+static void
+export_done (Request      *req,
+             gpointer      value,
+             const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  Export *export = value;
+
+  if (error != NULL)
+    {
+      request_reply_failure (req, error);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "account");
+  add_account (builder, req->account, TRUE);
+  json_builder_set_member_name (builder, "events");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < export->events->len; i++)
+    add_event (builder, g_ptr_array_index (export->events, i));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "tokens");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < export->tokens->len; i++)
+    {
+      const TrsTokenInfo *info = g_ptr_array_index (export->tokens, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "created");
+      json_builder_add_int_value (builder, info->created);
+      json_builder_set_member_name (builder, "expires");
+      json_builder_add_int_value (builder, info->expires);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  request_reply_builder (req, SOUP_STATUS_OK, builder);
+}
+
+static void
+handle_export (Request *req)
+{
+  request_run (req, TRS_JOB_READ, export_job, export_free, export_done);
+}
+
+static gpointer
+erase_job (TrsStore          *store,
+           const TrsAccount  *account,
+           Request           *req,
+           GError           **error)
+{
+  if (!trs_store_account_delete (store, account->id, error))
+    return NULL;
+  return GINT_TO_POINTER (1);
+}
+
+static void
+erase_done (Request      *req,
+            gpointer      value,
+            const GError *error)
+{
+  if (error == NULL)
+    trs_metrics_add_accounts (req->api->metrics, -1);
+  reply_no_content (req, value, error);
+}
+
+static void
+handle_erase (Request *req)
+{
+  request_run (req, TRS_JOB_WRITE, erase_job, NULL, erase_done);
+}
+
+/* ----------------------------------------------------------------------- */
+/* POST and GET /api/v1/events, GET /api/v1/progress                        */
+
+typedef struct
+{
+  guint  n_new;
+  guint  n_duplicate;
+  gint64 cursor;
+} Stored;
+
+static gpointer
+push_job (TrsStore          *store,
+          const TrsAccount  *account,
+          Request           *req,
+          GError           **error)
+{
+  Stored *stored = g_new0 (Stored, 1);
+
+  if (!trs_store_events_insert (store, account, req->events, &stored->n_new, &stored->n_duplicate,
+                                &stored->cursor, error))
+    {
+      g_free (stored);
+      return NULL;
+    }
+  return stored;
+}
+
+static void
+push_done (Request      *req,
+           gpointer      value,
+           const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  Stored *stored = value;
+
+  if (error != NULL)
+    {
+      request_reply_failure (req, error);
+      return;
+    }
+  trs_metrics_add_events (req->api->metrics, stored->n_new);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "new");
+  json_builder_add_int_value (builder, stored->n_new);
+  json_builder_set_member_name (builder, "duplicate");
+  json_builder_add_int_value (builder, stored->n_duplicate);
+  json_builder_set_member_name (builder, "cursor");
+  json_builder_add_int_value (builder, stored->cursor);
+  json_builder_end_object (builder);
+  request_reply_builder (req, SOUP_STATUS_OK, builder);
+}
+
+/* The whole batch is checked before anything is stored. */
+static void
+handle_push (Request *req)
+{
+  JsonNode *events;
+  JsonArray *array;
+  guint length;
+
+  if (!request_parse_body (req))
+    return;
+  events = json_object_get_member (json_node_get_object (req->body), "events");
+  if (events == NULL)
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request", "\"events\" is missing");
+      return;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (events))
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request", "\"events\" must be a list");
+      return;
+    }
+  array = json_node_get_array (events);
+  length = json_array_get_length (array);
+  if (length > MAX_EVENTS)
+    {
+      request_reply_error (req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                           "a batch holds at most %d events, not %u", MAX_EVENTS, length);
+      return;
+    }
+  if (length == 0)
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request",
+                           "\"events\" must hold 1 to %d events", MAX_EVENTS);
+      return;
+    }
+  req->events = g_ptr_array_new_full (length, (GDestroyNotify) tr_event_free);
+  for (guint i = 0; i < length; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      TrEvent *event = tr_event_from_json (json_array_get_element (array, i), &error);
+
+      if (event == NULL)
+        {
+          request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request", "event %u: %s", i, error->message);
+          return;
+        }
+      g_ptr_array_add (req->events, event);
+    }
+  request_run (req, TRS_JOB_WRITE, push_job, g_free, push_done);
+}
+
+typedef struct
+{
+  GPtrArray *events;
+  gint64     cursor;
+  gboolean   more;
+} Page;
+
+static void
+page_free (gpointer data)
+{
+  Page *page = data;
+
+  g_clear_pointer (&page->events, g_ptr_array_unref);
+  g_free (page);
+}
+
+static gpointer
+pull_job (TrsStore          *store,
+          const TrsAccount  *account,
+          Request           *req,
+          GError           **error)
+{
+  Page *page = g_new0 (Page, 1);
+
+  page->events = trs_store_events_after (store, account->id, req->after, req->limit,
+                                         &page->cursor, &page->more, error);
+  if (page->events == NULL)
+    {
+      page_free (page);
+      return NULL;
+    }
+  return page;
+}
+
+static void
+pull_done (Request      *req,
+           gpointer      value,
+           const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  Page *page = value;
+
+  if (error != NULL)
+    {
+      request_reply_failure (req, error);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "events");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < page->events->len; i++)
+    add_event (builder, g_ptr_array_index (page->events, i));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "cursor");
+  json_builder_add_int_value (builder, page->cursor);
+  json_builder_set_member_name (builder, "more");
+  json_builder_add_boolean_value (builder, page->more);
+  json_builder_end_object (builder);
+  request_reply_builder (req, SOUP_STATUS_OK, builder);
+}
+
+/* A whole decimal number between @min and @max from the query, or @fallback
+ * when absent. */
+static gboolean
+query_int (Request     *req,
+           const char  *name,
+           gint64       min,
+           gint64       max,
+           gint64       fallback,
+           gint64      *out)
+{
+  const char *text = req->query != NULL ? g_hash_table_lookup (req->query, name) : NULL;
+  guint64 value;
+
+  if (text == NULL)
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, &value, NULL))
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request",
+                           "\"%s\" must be a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
+                           name, min, max);
+      return FALSE;
+    }
+  *out = (gint64) value;
+  return TRUE;
+}
+
+static void
+handle_pull (Request *req)
+{
+  gint64 limit;
+
+  if (!query_int (req, "after", 0, G_MAXINT64, 0, &req->after) ||
+      !query_int (req, "limit", 1, MAX_EVENTS, DEFAULT_PULL_LIMIT, &limit))
+    return;
+  req->limit = (guint) limit;
+  request_run (req, TRS_JOB_READ, pull_job, page_free, pull_done);
+}
+
+static gpointer
+progress_job (TrsStore          *store,
+              const TrsAccount  *account,
+              Request           *req,
+              GError           **error)
+{
+  return trs_store_events_all (store, account->id, error);
+}
+
+static void
+progress_done (Request      *req,
+               gpointer      value,
+               const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  GPtrArray *events = value;
+  GPtrArray *courses = req->api->courses;
+
+  if (error != NULL)
+    {
+      request_reply_failure (req, error);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "courses");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < courses->len; i++)
+    {
+      TrCourse *course = g_ptr_array_index (courses, i);
+      g_autoptr(TrProgress) progress = tr_progress_compute (course, events);
+      int quiz_best = tr_progress_get_quiz_best_score (progress);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, tr_course_get_id (course));
+      json_builder_set_member_name (builder, "version");
+      json_builder_add_string_value (builder, tr_course_get_version (course));
+      json_builder_set_member_name (builder, "done");
+      json_builder_add_int_value (builder, tr_progress_get_n_done (progress));
+      json_builder_set_member_name (builder, "required");
+      json_builder_add_int_value (builder, tr_progress_get_n_required (progress));
+      json_builder_set_member_name (builder, "complete");
+      json_builder_add_boolean_value (builder, tr_progress_is_complete (progress));
+      json_builder_set_member_name (builder, "quiz_best");
+      if (quiz_best >= 0)
+        json_builder_add_int_value (builder, quiz_best);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  request_reply_builder (req, SOUP_STATUS_OK, builder);
+}
+
+static void
+handle_progress (Request *req)
+{
+  request_run (req, TRS_JOB_READ, progress_job, (GDestroyNotify) g_ptr_array_unref, progress_done);
+}
+
+/* ----------------------------------------------------------------------- */
+/* The course catalogue                                                     */
+
+static void
+courses_done (Request      *req,
+              gpointer      value,
+              const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (error != NULL)
+    {
+      request_reply_failure (req, error);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "courses");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < req->api->courses->len; i++)
+    add_course (builder, g_ptr_array_index (req->api->courses, i), FALSE);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  request_reply_builder (req, SOUP_STATUS_OK, builder);
+}
+
+static void
+handle_courses (Request *req)
+{
+  request_run (req, TRS_JOB_READ, NULL, NULL, courses_done);
+}
+
+static void
+course_done (Request      *req,
+             gpointer      value,
+             const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  TrCourse *course;
+
+  if (error != NULL)
+    {
+      request_reply_failure (req, error);
+      return;
+    }
+  course = find_course (req->api, req->param);
+  if (course == NULL)
+    {
+      request_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "no such course");
+      return;
+    }
+  add_course (builder, course, TRUE);
+  request_reply_builder (req, SOUP_STATUS_OK, builder);
+}
+
+static void
+handle_course (Request *req)
+{
+  request_run (req, TRS_JOB_READ, NULL, NULL, course_done);
+}
+
+typedef struct
+{
+  char   *path;      /* relative, with "/" */
+  GBytes *bytes;
+} PackageFile;
+
+static void
+package_file_free (PackageFile *file)
+{
+  g_free (file->path);
+  g_bytes_unref (file->bytes);
+  g_free (file);
+}
+
+static int
+compare_package_files (gconstpointer a,
+                       gconstpointer b)
+{
+  const PackageFile *x = *(const PackageFile * const *) a;
+  const PackageFile *y = *(const PackageFile * const *) b;
+
+  return strcmp (x->path, y->path);
+}
+
+/* The bytes of a regular file, without following a link at its last step
+ * (the folders above it were checked on the way down). */
+static GBytes *
+read_regular_file (const char  *path,
+                   GError     **error)
+{
+  g_autofree char *data = NULL;
+  struct stat info;
+  gsize length = 0;
+  int fd;
+
+  fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, &info) != 0 || !S_ISREG (info.st_mode))
+    {
+      int saved_errno = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "cannot read %s: %s", path,
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+  data = g_malloc (info.st_size + 1);
+  while (length < (gsize) info.st_size)
+    {
+      gssize n = read (fd, data + length, info.st_size - length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved_errno = n < 0 ? errno : EIO;
+
+          close (fd);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "cannot read %s: %s", path,
+                       g_strerror (saved_errno));
+          return NULL;
+        }
+      length += n;
+    }
+  close (fd);
+  return g_bytes_new_take (g_steal_pointer (&data), length);
+}
+
+/* The files of a course as tr_course_compute_version() counts them: no
+ * hidden files, no links, nothing outside the folder. */
+static gboolean
+collect_package_files (const char  *root,
+                       const char  *relative,
+                       GPtrArray   *into,
+                       GError     **error)
+{
+  g_autofree char *path = relative != NULL ? g_build_filename (root, relative, NULL) : g_strdup (root);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, error);
+  const char *name;
+
+  if (dir == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = relative != NULL ? g_strconcat (relative, "/", name, NULL) : g_strdup (name);
+      g_autofree char *child_path = g_build_filename (root, child, NULL);
+      struct stat info;
+
+      if (name[0] == '.' || lstat (child_path, &info) != 0 || S_ISLNK (info.st_mode))
+        continue;
+      if (S_ISDIR (info.st_mode))
+        {
+          if (!collect_package_files (root, child, into, error))
+            return FALSE;
+        }
+      else if (S_ISREG (info.st_mode))
+        {
+          PackageFile *file = g_new0 (PackageFile, 1);
+
+          file->bytes = read_regular_file (child_path, error);
+          if (file->bytes == NULL)
+            {
+              g_free (file);
+              return FALSE;
+            }
+          file->path = g_steal_pointer (&child);
+          g_ptr_array_add (into, file);
+        }
+    }
+  return TRUE;
+}
+
+static void
+package_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  TrCourse *course = task_data;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) package_file_free);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  GError *error = NULL;
+  const char *version;
+  char *data;
+  gsize length;
+
+  if (!collect_package_files (tr_course_get_dir (course), NULL, files, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_ptr_array_sort (files, compare_package_files);
+
+  /* The version of the bytes sent, as the client computes it: if the folder
+   * changed since the server started, the package still checks out. */
+  for (guint i = 0; i < files->len; i++)
+    {
+      PackageFile *file = g_ptr_array_index (files, i);
+      g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (file->bytes));
+      gsize file_length;
+      const guchar *file_data = g_bytes_get_data (file->bytes, &file_length);
+
+      g_checksum_update (checksum, (const guchar *) file->path, strlen (file->path) + 1);
+      g_checksum_update (checksum, (const guchar *) size, strlen (size) + 1);
+      if (file_length > 0)
+        g_checksum_update (checksum, file_data, file_length);
+    }
+  version = g_checksum_get_string (checksum);
+  if (g_strcmp0 (version, tr_course_get_version (course)) != 0)
+    g_message ("course %s changed on disk since it was loaded", tr_course_get_id (course));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, tr_course_get_id (course));
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, version);
+  json_builder_set_member_name (builder, "files");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < files->len; i++)
+    {
+      PackageFile *file = g_ptr_array_index (files, i);
+      gsize file_length;
+      const guchar *file_data = g_bytes_get_data (file->bytes, &file_length);
+      g_autofree char *encoded = g_base64_encode (file_data, file_length);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, file->path);
+      json_builder_set_member_name (builder, "data");
+      json_builder_add_string_value (builder, encoded);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  data = node_to_data (root, &length);
+  g_task_return_pointer (task, g_bytes_new_take (data, length), (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+package_built_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Request *req = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_task_propagate_pointer (G_TASK (result), &error);
+  gsize length;
+  gpointer data;
+
+  if (bytes == NULL)
+    {
+      request_reply_internal (req, error);
+      return;
+    }
+  data = g_bytes_unref_to_data (g_steal_pointer (&bytes), &length);
+  request_reply_take (req, SOUP_STATUS_OK, "application/json", data, length);
+}
+
+static void
+package_done (Request      *req,
+              gpointer      value,
+              const GError *error)
+{
+  g_autoptr(GTask) task = NULL;
+  TrCourse *course;
+
+  if (error != NULL)
+    {
+      request_reply_failure (req, error);
+      return;
+    }
+  course = find_course (req->api, req->param);
+  if (course == NULL)
+    {
+      request_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "no such course");
+      return;
+    }
+  /* Reading and encoding the files is slow work: not on the main context. */
+  task = g_task_new (NULL, NULL, package_built_cb, req);
+  g_task_set_source_tag (task, package_done);
+  g_task_set_task_data (task, g_object_ref (course), g_object_unref);
+  g_task_run_in_thread (task, package_thread);
+}
+
+static void
+handle_package (Request *req)
+{
+  request_run (req, TRS_JOB_READ, NULL, NULL, package_done);
+}
+
+/* ----------------------------------------------------------------------- */
+/* Operations                                                               */
+
+static gpointer
+count_accounts_job (TrsStore          *store,
+                    const TrsAccount  *account,
+                    Request           *req,
+                    GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gint64 n = trs_store_account_count (store, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_memdup2 (&n, sizeof n);
+}
+
+static void
+health_done (Request      *req,
+             gpointer      value,
+             const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (error != NULL)
+    {
+      g_warning ("health check: %s", error->message);
+      request_reply_error (req, SOUP_STATUS_SERVICE_UNAVAILABLE, "internal", "the database does not answer");
+      return;
+    }
+  trs_metrics_set_accounts (req->api->metrics, *(gint64 *) value);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, "ok");
+  json_builder_end_object (builder);
+  request_reply_builder (req, SOUP_STATUS_OK, builder);
+}
+
+static void
+handle_health (Request *req)
+{
+  request_run (req, TRS_JOB_READ, count_accounts_job, g_free, health_done);
+}
+
+static void
+metrics_done (Request      *req,
+              gpointer      value,
+              const GError *error)
+{
+  char *text;
+
+  /* Without the database the counters are still worth reading. */
+  if (error == NULL)
+    trs_metrics_set_accounts (req->api->metrics, *(gint64 *) value);
+  text = trs_metrics_render (req->api->metrics);
+  request_reply_take (req, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8", text, strlen (text));
+}
+
+static void
+handle_metrics (Request *req)
+{
+  request_run (req, TRS_JOB_READ, count_accounts_job, g_free, metrics_done);
+}
+
+/* ----------------------------------------------------------------------- */
+/* Routing                                                                  */
+
+static const Route routes[] = {
+  { "POST",   "/api/v1/auth/enrol",            ROLES_PUBLIC,    TRUE,  handle_enrol },
+  { "POST",   "/api/v1/auth/login",            ROLES_PUBLIC,    TRUE,  handle_login },
+  { "POST",   "/api/v1/auth/logout",           ROLES_SIGNED_IN, FALSE, handle_logout },
+  { "POST",   "/api/v1/events",                ROLES_SIGNED_IN, TRUE,  handle_push },
+  { "GET",    "/api/v1/events",                ROLES_SIGNED_IN, FALSE, handle_pull },
+  { "GET",    "/api/v1/progress",              ROLES_SIGNED_IN, FALSE, handle_progress },
+  { "GET",    "/api/v1/courses",               ROLES_SIGNED_IN, FALSE, handle_courses },
+  { "GET",    "/api/v1/courses/{id}",          ROLES_SIGNED_IN, FALSE, handle_course },
+  { "GET",    "/api/v1/courses/{id}/package",  ROLES_SIGNED_IN, FALSE, handle_package },
+  { "GET",    "/api/v1/me/export",             ROLES_SIGNED_IN, FALSE, handle_export },
+  { "DELETE", "/api/v1/me",                    ROLES_SIGNED_IN, FALSE, handle_erase },
+  { "GET",    "/healthz",                      ROLES_PUBLIC,    FALSE, handle_health },
+  { "GET",    "/metrics",                      ROLES_PUBLIC,    FALSE, handle_metrics },
+};
+
+/* The label of requests that match no route. */
+static const char unmatched[] = "unmatched";
+
+/* Whether @path matches @pattern; the segment under "{id}" goes to @param. */
+static gboolean
+pattern_matches (const char  *pattern,
+                 const char  *path,
+                 char       **param)
+{
+  const char *p = pattern, *s = path;
+
+  while (*p != '\0')
+    {
+      if (g_str_has_prefix (p, "{id}"))
+        {
+          const char *end = strchr (s, '/');
+          gsize length = end != NULL ? (gsize) (end - s) : strlen (s);
+
+          if (length == 0 || length > 128)
+            return FALSE;
+          if (param != NULL)
+            *param = g_strndup (s, length);
+          s += length;
+          p += 4;
+          continue;
+        }
+      if (*p != *s)
+        {
+          if (param != NULL)
+            g_clear_pointer (param, g_free);
+          return FALSE;
+        }
+      p++;
+      s++;
+    }
+  if (*s != '\0')
+    {
+      if (param != NULL)
+        g_clear_pointer (param, g_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The route of @method and @path. When only the method is wrong, NULL, with
+ * @allow (if given) listing the methods of the path and @pattern its pattern. */
+static const Route *
+find_route (const char  *method,
+            const char  *path,
+            char       **param,
+            GString     *allow,
+            const char **pattern)
+{
+  *pattern = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      if (!pattern_matches (routes[i].pattern, path, NULL))
+        continue;
+      *pattern = routes[i].pattern;
+      if (g_str_equal (routes[i].method, method))
+        {
+          if (param != NULL)
+            pattern_matches (routes[i].pattern, path, param);
+          return &routes[i];
+        }
+      if (allow != NULL)
+        {
+          if (allow->len > 0)
+            g_string_append (allow, ", ");
+          g_string_append (allow, routes[i].method);
+        }
+    }
+  return NULL;
+}
+
+static GQuark
+message_info_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("trs-message-info");
+  return quark;
+}
+
+static MessageInfo *
+message_info (SoupServerMessage *msg)
+{
+  return g_object_get_qdata (G_OBJECT (msg), message_info_quark ());
+}
+
+static void
+refuse_too_large (SoupServerMessage *msg,
+                  MessageInfo       *info)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  /* libsoup still reads the body to its end; keep none of it. */
+  info->too_large = TRUE;
+  soup_message_body_set_accumulate (body, FALSE);
+  soup_message_body_truncate (body);
+  message_set_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", "the body is larger than 1 MiB");
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+}
+
+static void
+got_chunk_cb (SoupServerMessage *msg,
+              GBytes            *chunk,
+              gpointer           user_data)
+{
+  MessageInfo *info = user_data;
+
+  info->body_seen += g_bytes_get_size (chunk);
+  if (info->body_seen > MAX_BODY_SIZE && !info->too_large)
+    refuse_too_large (msg, info);
+}
+
+/* Runs once the headers are read, before the body is. */
+static void
+early_handler_cb (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  MessageInfo *info = g_new0 (MessageInfo, 1);
+
+  info->start = g_get_monotonic_time ();
+  info->route = find_route (soup_server_message_get_method (msg), path, NULL, NULL, &info->pattern);
+  g_object_set_qdata_full (G_OBJECT (msg), message_info_quark (), info, g_free);
+
+  switch (soup_message_headers_get_encoding (headers))
+    {
+    case SOUP_ENCODING_NONE:
+      break;
+    case SOUP_ENCODING_CONTENT_LENGTH:
+      if (soup_message_headers_get_content_length (headers) > MAX_BODY_SIZE)
+        refuse_too_large (msg, info);
+      break;
+    case SOUP_ENCODING_UNRECOGNIZED:
+    case SOUP_ENCODING_EOF:
+    case SOUP_ENCODING_CHUNKED:
+    case SOUP_ENCODING_BYTERANGES:
+    default:
+      /* No length given: count as it comes. */
+      g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), info);
+      break;
+    }
+}
+
+static gboolean
+is_json_content_type (SoupServerMessage *msg)
+{
+  g_autoptr(GHashTable) params = NULL;
+  const char *type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg),
+                                                            &params);
+  const char *charset;
+
+  if (type == NULL || g_ascii_strcasecmp (type, "application/json") != 0)
+    return FALSE;
+  charset = params != NULL ? g_hash_table_lookup (params, "charset") : NULL;
+  return charset == NULL || g_ascii_strcasecmp (charset, "utf-8") == 0;
+}
+
+static void
+handler_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  TrsApi *self = user_data;
+  g_autoptr(GString) allow = g_string_new (NULL);
+  const Route *route;
+  const char *pattern;
+  char *param = NULL;
+  Request *req;
+
+  route = find_route (soup_server_message_get_method (msg), path, &param, allow, &pattern);
+  if (route == NULL)
+    {
+      if (pattern != NULL)
+        {
+          g_autofree char *message = g_strdup_printf ("%s takes %s", pattern, allow->str);
+
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allow->str);
+          message_set_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", message);
+        }
+      else
+        message_set_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "no such route");
+      return;
+    }
+
+  req = request_new (self, msg, route, param, query);
+  if (route->has_body && !is_json_content_type (msg))
+    {
+      request_reply_error (req, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                           "the body must be application/json in UTF-8");
+      return;
+    }
+  if (route->roles != ROLES_PUBLIC)
+    {
+      req->token = bearer_token (msg);
+      if (req->token == NULL)
+        {
+          request_reply_error (req, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                               "this needs an \"Authorization: Bearer TOKEN\" header");
+          return;
+        }
+    }
+  route->handler (req);
+}
+
+/* Metrics and the request log, for every message however it ended. */
+static void
+request_finished_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  TrsApi *self = user_data;
+  MessageInfo *info = message_info (msg);
+  const char *route = info != NULL && info->pattern != NULL ? info->pattern : unmatched;
+  guint status = soup_server_message_get_status (msg);
+  double seconds = info != NULL ? (g_get_monotonic_time () - info->start) / (double) G_USEC_PER_SEC : 0.0;
+
+  trs_metrics_observe_request (self->metrics, route, status, seconds);
+  if (self->log_requests)
+    g_printerr ("%s %s %u %.1f ms\n", soup_server_message_get_method (msg), route, status, seconds * 1000.0);
+}
+
+/* ----------------------------------------------------------------------- */
+
+static int
+compare_courses (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (tr_course_get_id (*(TrCourse * const *) a), tr_course_get_id (*(TrCourse * const *) b));
+}
+
+TrsApi *
+trs_api_new (TrsStore    *store,
+             GPtrArray   *courses,
+             TrsMetrics  *metrics,
+             GError     **error)
+{
+  TrsApi *self;
+  char *dummy_hash;
+  char random_password[33];
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (courses != NULL, NULL);
+  g_return_val_if_fail (metrics != NULL, NULL);
+
+  randombytes_buf (random_password, 16);
+  sodium_bin2hex (random_password, sizeof random_password, (const guchar *) random_password, 16);
+  dummy_hash = trs_password_hash (random_password, error);
+  sodium_memzero (random_password, sizeof random_password);
+  if (dummy_hash == NULL)
+    return NULL;
+
+  self = g_new0 (TrsApi, 1);
+  self->store = store;
+  self->courses = g_ptr_array_ref (courses);
+  g_ptr_array_sort (self->courses, compare_courses);
+  self->metrics = metrics;
+  self->limits = trs_limits_new (LOGIN_MAX_ACCOUNT, LOGIN_MAX_ADDRESS, LOGIN_WINDOW_US);
+  self->dummy_hash = dummy_hash;
+  self->hash_pool = g_thread_pool_new (hash_pool_cb, self, HASH_THREADS, FALSE, NULL);
+  self->log_requests = g_strcmp0 (g_getenv ("TRELLIS_LOG_REQUESTS"), "1") == 0;
+  return self;
+}
+
+void
+trs_api_free (TrsApi *self)
+{
+  if (self == NULL)
+    return;
+  g_warn_if_fail (self->n_pending == 0);
+  g_thread_pool_free (self->hash_pool, FALSE, TRUE);
+  g_ptr_array_unref (self->courses);
+  trs_limits_free (self->limits);
+  g_free (self->dummy_hash);
+  g_free (self);
+}
+
+void
+trs_api_attach (TrsApi     *self,
+                SoupServer *server)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (SOUP_IS_SERVER (server));
+
+  soup_server_add_early_handler (server, NULL, early_handler_cb, self, NULL);
+  soup_server_add_handler (server, NULL, handler_cb, self, NULL);
+  g_signal_connect (server, "request-finished", G_CALLBACK (request_finished_cb), self);
+  g_signal_connect (server, "request-aborted", G_CALLBACK (request_finished_cb), self);
+}
+
+guint
+trs_api_get_n_pending (TrsApi *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->n_pending;
+}

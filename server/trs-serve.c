@@ -1,0 +1,365 @@
+/* trs-serve.c: `trellis-server serve`
+ *
+ * Copyright 2026 The Trellis developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "trellis-server"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "tr-course-loader.h"
+
+#include "trs-api.h"
+#include "trs-auth.h"
+#include "trs-metrics.h"
+#include "trs-serve.h"
+#include "trs-store.h"
+
+#define DEFAULT_LISTEN "127.0.0.1:8080"
+#define LISTEN_BACKLOG 1024
+/* How long a stop waits for requests already at the database. */
+#define DRAIN_TIMEOUT_US (10 * G_USEC_PER_SEC)
+
+/* "HOST:PORT" or "[IPV6]:PORT"; HOST is an address or "localhost". */
+static GInetSocketAddress *
+parse_listen (const char  *text,
+              GError     **error)
+{
+  g_autofree char *host = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  const char *colon;
+  guint64 port;
+
+  if (text[0] == '[')
+    {
+      const char *close = strchr (text, ']');
+
+      if (close == NULL || close[1] != ':')
+        goto invalid;
+      host = g_strndup (text + 1, close - text - 1);
+      colon = close + 1;
+    }
+  else
+    {
+      colon = strrchr (text, ':');
+      if (colon == NULL)
+        goto invalid;
+      host = g_strndup (text, colon - text);
+    }
+  if (!g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+    goto invalid;
+  if (g_str_equal (host, "localhost"))
+    address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  else
+    address = g_inet_address_new_from_string (host);
+  if (address == NULL)
+    goto invalid;
+  return G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (address, (guint16) port));
+
+invalid:
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               "--listen takes ADDRESS:PORT, for example 127.0.0.1:8080 or [::1]:0, not \"%s\"", text);
+  return NULL;
+}
+
+/* libsoup's own listen() has a backlog of 10, too few under load; and
+ * g_socket_bind() would reset socket options: so the socket is made here. */
+static GSocket *
+listen_socket_new (GInetSocketAddress  *address,
+                   GError             **error)
+{
+  struct sockaddr_storage native;
+  gsize length = g_socket_address_get_native_size (G_SOCKET_ADDRESS (address));
+  GSocketFamily family = g_socket_address_get_family (G_SOCKET_ADDRESS (address));
+  GSocket *socket_object;
+  int one = 1;
+  int fd;
+
+  if (!g_socket_address_to_native (G_SOCKET_ADDRESS (address), &native, sizeof native, error))
+    return NULL;
+  fd = socket (family == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "socket: %s", g_strerror (saved_errno));
+      return NULL;
+    }
+  if (setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+      bind (fd, (struct sockaddr *) &native, length) != 0 ||
+      listen (fd, LISTEN_BACKLOG) != 0)
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "cannot listen: %s",
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+  socket_object = g_socket_new_from_fd (fd, error);
+  if (socket_object == NULL)
+    close (fd);
+  return socket_object;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Every valid course folder of @dir; the invalid ones are logged and left
+ * out, so that one broken course does not take the catalogue down. */
+static GPtrArray *
+load_courses (const char *dir)
+{
+  g_autoptr(GPtrArray) courses = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) folder = g_dir_open (dir, 0, &error);
+  const char *name;
+
+  if (folder == NULL)
+    {
+      g_printerr ("trellis-server: no courses to publish: %s\n", error->message);
+      return g_steal_pointer (&courses);
+    }
+  while ((name = g_dir_read_name (folder)) != NULL)
+    if (name[0] != '.')
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      g_autoptr(GError) course_error = NULL;
+      TrCourse *course;
+
+      if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+        continue;
+      course = tr_course_load_valid (path, &course_error);
+      if (course == NULL)
+        {
+          g_printerr ("trellis-server: leaving out %s: %s\n", path, course_error->message);
+          continue;
+        }
+      g_ptr_array_add (courses, course);
+    }
+  return g_steal_pointer (&courses);
+}
+
+typedef struct
+{
+  gint64 events;
+  gint64 accounts;
+} Counts;
+
+static gpointer
+count_job (TrsStore  *store,
+           gpointer   data,
+           GError   **error)
+{
+  Counts counts = { 0, 0 };
+  GError *local_error = NULL;
+
+  counts.events = trs_store_events_count (store, &local_error);
+  if (local_error == NULL)
+    counts.accounts = trs_store_account_count (store, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  return g_memdup2 (&counts, sizeof counts);
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+int
+trs_serve_command (int    argc,
+                   char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *listen_text = NULL;
+  g_autofree char *courses_dir = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  const GOptionEntry entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "The data folder (made by init)", "DIR" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen_text, "Where to listen (" DEFAULT_LISTEN ")", "ADDR:PORT" },
+    { "courses", 0, 0, G_OPTION_ARG_FILENAME, &courses_dir, "The courses to publish (DATA/courses)", "DIR" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "A PEM certificate, for HTTPS", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "Its PEM private key", "FILE" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- answer the Trellis API");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetSocketAddress) address = NULL;
+  g_autoptr(GInetSocketAddress) bound = NULL;
+  g_autoptr(GInetAddress) bound_address = NULL;
+  g_autoptr(GPtrArray) courses = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GSocket) listen_socket = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(TrsMetrics) metrics = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *host = NULL;
+  g_autofree Counts *counts = NULL;
+  TrsStore *store;
+  TrsApi *api;
+  guint sigint_id, sigterm_id, wake_id;
+  gint64 deadline;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_help_enabled (context, TRUE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("trellis-server serve: %s\n", error->message);
+      return 2;
+    }
+  if (argc > 1)
+    {
+      g_printerr ("trellis-server serve: unexpected argument \"%s\"\n", argv[1]);
+      return 2;
+    }
+  if (data_dir == NULL)
+    {
+      g_printerr ("trellis-server serve: --data DIR is needed\n");
+      return 2;
+    }
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    {
+      g_printerr ("trellis-server serve: --tls-cert and --tls-key go together\n");
+      return 2;
+    }
+  address = parse_listen (listen_text != NULL ? listen_text : DEFAULT_LISTEN, &error);
+  if (address == NULL)
+    {
+      g_printerr ("trellis-server serve: %s\n", error->message);
+      return 2;
+    }
+  if (tls_cert != NULL)
+    {
+      certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error);
+      if (certificate == NULL)
+        {
+          g_printerr ("trellis-server serve: cannot load the TLS certificate: %s\n", error->message);
+          return 1;
+        }
+    }
+  if (!trs_auth_init (&error))
+    {
+      g_printerr ("trellis-server serve: %s\n", error->message);
+      return 1;
+    }
+
+  if (courses_dir == NULL)
+    courses_dir = g_build_filename (data_dir, "courses", NULL);
+  courses = load_courses (courses_dir);
+
+  db_path = g_build_filename (data_dir, "trellis.db", NULL);
+  store = trs_store_open (db_path, &error);
+  if (store == NULL)
+    {
+      g_printerr ("trellis-server serve: cannot open the database %s: %s\n", db_path, error->message);
+      return 1;
+    }
+  counts = trs_store_run_sync (store, TRS_JOB_READ, count_job, NULL, &error);
+  if (counts == NULL)
+    {
+      g_printerr ("trellis-server serve: cannot read the database: %s\n", error->message);
+      trs_store_close (store);
+      return 1;
+    }
+  metrics = trs_metrics_new ();
+  trs_metrics_set_events (metrics, counts->events);
+  trs_metrics_set_accounts (metrics, counts->accounts);
+
+  api = trs_api_new (store, courses, metrics, &error);
+  if (api == NULL)
+    {
+      g_printerr ("trellis-server serve: %s\n", error->message);
+      trs_store_close (store);
+      return 1;
+    }
+  /* Raw paths: routes match the path as sent, and libsoup does not answer
+   * "%2E%2E" paths itself with a bare 400; no path ever names a file. */
+  server = soup_server_new ("raw-paths", TRUE, "tls-certificate", certificate, NULL);
+  trs_api_attach (api, server);
+
+  listen_socket = listen_socket_new (address, &error);
+  if (listen_socket == NULL ||
+      !soup_server_listen_socket (server, listen_socket, certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0,
+                                  &error))
+    {
+      g_printerr ("trellis-server serve: %s\n", error->message);
+      g_clear_object (&server);
+      trs_api_free (api);
+      trs_store_close (store);
+      return 1;
+    }
+  bound = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (listen_socket, &error));
+  if (bound == NULL)
+    {
+      g_printerr ("trellis-server serve: %s\n", error->message);
+      g_clear_object (&server);
+      trs_api_free (api);
+      trs_store_close (store);
+      return 1;
+    }
+  bound_address = g_object_ref (g_inet_socket_address_get_address (bound));
+  host = g_inet_address_to_string (bound_address);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  sigint_id = g_unix_signal_add (SIGINT, quit_cb, loop);
+  sigterm_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
+
+  /* The one line that scripts and tests wait for. */
+  if (g_inet_address_get_family (bound_address) == G_SOCKET_FAMILY_IPV6)
+    g_print ("listening on %s://[%s]:%u/\n", certificate != NULL ? "https" : "http", host,
+             g_inet_socket_address_get_port (bound));
+  else
+    g_print ("listening on %s://%s:%u/\n", certificate != NULL ? "https" : "http", host,
+             g_inet_socket_address_get_port (bound));
+  fflush (stdout);
+
+  g_main_loop_run (loop);
+
+  /* Stop accepting and drop the connections; then wait for the jobs already
+   * given to the database, so that what was accepted gets committed. */
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  soup_server_disconnect (server);
+  wake_id = g_timeout_add (100, wake_cb, NULL);
+  deadline = g_get_monotonic_time () + DRAIN_TIMEOUT_US;
+  while (trs_api_get_n_pending (api) > 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake_id);
+  if (trs_api_get_n_pending (api) > 0)
+    g_printerr ("trellis-server: stopping with %u requests unanswered\n", trs_api_get_n_pending (api));
+
+  g_clear_object (&server);
+  trs_store_close (store);
+  trs_api_free (api);
+  return 0;
+}

@@ -1,0 +1,138 @@
+/* trs-store.h: the server's sqlite database, owned by one worker thread
+ *
+ * Every function taking a TrsStore runs ON THE WORKER THREAD, inside a job
+ * given to trs_store_run_async() (or, for the command line, inside
+ * trs_store_run_sync()). Jobs marked TRS_JOB_WRITE that are queued together
+ * run in one transaction (each in its own SAVEPOINT, so a failing job undoes
+ * only itself) and are answered only after the COMMIT: group commit.
+ *
+ * Copyright 2026 The Trellis developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tr-event.h"
+
+G_BEGIN_DECLS
+
+#define TRS_STORE_ERROR (trs_store_error_quark ())
+
+typedef enum
+{
+  TRS_STORE_ERROR_FAILED,      /* sqlite said no; the message says why */
+  TRS_STORE_ERROR_NOT_FOUND,
+  TRS_STORE_ERROR_CONFLICT,    /* e.g. the e-mail address already has an account */
+  TRS_STORE_ERROR_EXPIRED,     /* an enrolment code past its expiry or its uses */
+  TRS_STORE_ERROR_INVALID,     /* an argument out of range (role, name, ...) */
+  TRS_STORE_ERROR_TOO_NEW,     /* the database was written by a newer trellis-server */
+} TrsStoreError;
+
+typedef enum
+{
+  TRS_JOB_READ,
+  TRS_JOB_WRITE,
+} TrsJobKind;
+
+typedef struct _TrsStore TrsStore;
+
+typedef struct
+{
+  gint64  id;
+  char   *public_id;        /* UUID: the pseudonymous actor of the account's events */
+  gint64  institute_id;
+  char   *institute_name;
+  gint64  cohort_id;        /* 0: none */
+  char   *cohort_name;      /* NULL: none */
+  char   *role;             /* "learner", "trainer" or "admin" */
+  char   *name;
+  char   *email;
+  char   *password_hash;    /* Argon2id, crypto_pwhash_str format */
+  gint64  created;          /* ms since 1970 */
+} TrsAccount;
+
+typedef struct
+{
+  gint64 created;
+  gint64 expires;
+} TrsTokenInfo;
+
+/* A job: runs on the worker thread; returns a result for the callback
+ * (owned by the GTask, freed with result_destroy) or NULL with error set. */
+typedef gpointer (*TrsJobFunc) (TrsStore  *store,
+                                gpointer   data,
+                                GError   **error);
+
+GQuark      trs_store_error_quark     (void);
+
+TrsStore   *trs_store_open            (const char      *path,
+                                       GError         **error);
+void        trs_store_close           (TrsStore        *store);
+void        trs_store_run_async       (TrsStore        *store,
+                                       TrsJobKind       kind,
+                                       TrsJobFunc       func,
+                                       gpointer         data,
+                                       GDestroyNotify   data_destroy,
+                                       GDestroyNotify   result_destroy,
+                                       GCancellable    *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer         user_data);
+gpointer    trs_store_run_finish      (TrsStore        *store,
+                                       GAsyncResult    *result,
+                                       GError         **error);
+gpointer    trs_store_run_sync        (TrsStore        *store,
+                                       TrsJobKind       kind,
+                                       TrsJobFunc       func,
+                                       gpointer         data,
+                                       GError         **error);
+
+/* Institutes and cohorts. */
+gint64      trs_store_institute_create (TrsStore *store, const char *name, GError **error);
+gint64      trs_store_institute_find   (TrsStore *store, const char *name_or_id, GError **error);
+gint64      trs_store_cohort_ensure    (TrsStore *store, gint64 institute_id, const char *name, GError **error);
+
+/* Accounts. Passwords arrive already hashed (trs-auth.h): hashing is slow and
+ * must not hold up the database thread. */
+TrsAccount *trs_store_account_create   (TrsStore *store, gint64 institute_id, gint64 cohort_id,
+                                        const char *role, const char *name, const char *email,
+                                        const char *password_hash, GError **error);
+TrsAccount *trs_store_account_by_email (TrsStore *store, const char *email, GError **error);
+TrsAccount *trs_store_account_by_token (TrsStore *store, const char *token, GError **error);
+GPtrArray  *trs_store_account_list     (TrsStore *store, gint64 institute_id, GError **error);
+gboolean    trs_store_account_delete   (TrsStore *store, gint64 account_id, GError **error);
+gint64      trs_store_account_count    (TrsStore *store, GError **error);
+void        trs_account_free           (TrsAccount *account);
+
+/* Enrolment codes: short, random, without look-alike letters, e.g. "K7PQ-M3XD".
+ * trs_store_code_use() takes one use of the code, or fails with NOT_FOUND or
+ * EXPIRED. */
+char       *trs_store_code_create      (TrsStore *store, gint64 institute_id, gint64 cohort_id,
+                                        gint64 expires, int max_uses, GError **error);
+gboolean    trs_store_code_use         (TrsStore *store, const char *code, gint64 *institute_id,
+                                        gint64 *cohort_id, GError **error);
+
+/* Tokens: the plain token is returned once; only its SHA-256 is stored. */
+char       *trs_store_token_issue      (TrsStore *store, gint64 account_id, gint64 lifetime_ms,
+                                        gint64 *expires, GError **error);
+gboolean    trs_store_token_revoke     (TrsStore *store, const char *token, GError **error);
+GPtrArray  *trs_store_token_list       (TrsStore *store, gint64 account_id, GError **error);
+
+/* Events, stored by UUID: a known id is a duplicate, not an error. The
+ * actor of every stored event is the account's public id. The cursor is the
+ * server's own increasing sequence number. */
+gboolean    trs_store_events_insert    (TrsStore *store, const TrsAccount *account, GPtrArray *events,
+                                        guint *n_new, guint *n_duplicate, gint64 *cursor, GError **error);
+GPtrArray  *trs_store_events_after     (TrsStore *store, gint64 account_id, gint64 after, guint limit,
+                                        gint64 *cursor, gboolean *more, GError **error);
+GPtrArray  *trs_store_events_all       (TrsStore *store, gint64 account_id, GError **error);
+gint64      trs_store_events_count     (TrsStore *store, GError **error);
+
+/* Signing keys (for certificates): the public half; the secret half is a
+ * 0600 file beside the database (trs-keys.h). */
+gboolean    trs_store_key_add          (TrsStore *store, const char *kid, const guint8 *public_key,
+                                        gsize length, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrsAccount, trs_account_free)
+
+G_END_DECLS

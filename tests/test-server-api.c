@@ -1,0 +1,1255 @@
+/* test-server-api.c: the HTTP API of docs/api.md, through the real
+ * trellis-server on a free loopback port
+ *
+ * The cases run in order against one server: what an earlier case stored,
+ * a later one reads.
+ *
+ * Copyright 2026 The Trellis developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-server-api"
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "tr-course-loader.h"
+#include "tr-event.h"
+#include "tr-progress.h"
+#include "tr-test-util.h"
+#include "trs-limits.h"
+
+#define INSTITUTE "Regio Noord"
+#define COHORT    "spring-2027"
+
+static struct
+{
+  char        *root;            /* the temporary folder of the data and the log */
+  char        *data_dir;
+  char        *courses_dir;
+  char        *course_dir;
+  char        *log_path;
+  char        *base;            /* "http://127.0.0.1:PORT" */
+  GSubprocess *server;
+  SoupSession *session;
+  TrCourse    *course;
+  char        *code;            /* 10 uses */
+  char        *code_once;       /* 1 use */
+  char        *code_spare;      /* 1 use, for an enrolment that must fail */
+  char        *alice_token;
+  char        *alice_id;
+  char        *alice_device2;   /* a second login of alice's */
+  char        *bob_token;
+  GPtrArray   *alice_events;    /* TrEvent*, as pushed */
+  GPtrArray   *secrets;         /* strings that must never reach the log */
+} t;
+
+/* ----------------------------------------------------------------------- */
+/* Helpers                                                                  */
+
+static char *
+run_cli (const char  *stdin_text,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) g_getenv ("TRELLIS_SERVER"));
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  process = g_subprocess_newv ((const char * const *) args->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, stdin_text, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (process))
+    g_error ("trellis-server %s failed: %s%s", first, out, err);
+  return g_steal_pointer (&out);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileEnumerator) children = NULL;
+  GFileInfo *info;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autoptr(GFileInfo) owned = info;
+      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* The last non-empty line: what `code create` prints the code on. */
+static char *
+last_line (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (int i = g_strv_length (lines) - 1; i >= 0; i--)
+    {
+      g_strstrip (lines[i]);
+      if (lines[i][0] != '\0')
+        return g_strdup (lines[i]);
+    }
+  g_error ("no output in \"%s\"", text);
+  return NULL;
+}
+
+typedef struct
+{
+  guint               status;
+  GBytes             *body;
+  JsonNode           *json;
+  SoupMessageHeaders *headers;
+} Reply;
+
+static void
+reply_free (Reply *reply)
+{
+  g_clear_pointer (&reply->body, g_bytes_unref);
+  g_clear_pointer (&reply->json, json_node_unref);
+  g_clear_pointer (&reply->headers, soup_message_headers_unref);
+  g_free (reply);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+
+static Reply *
+request_full (const char   *method,
+              const char   *path,
+              const char   *token,
+              const char   *content_type,
+              const char   *body,
+              gssize        length,
+              gboolean      chunked)
+{
+  g_autofree char *uri = g_strconcat (t.base, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr(GError) error = NULL;
+  Reply *reply = g_new0 (Reply, 1);
+  const char *type;
+
+  g_assert_nonnull (msg);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+  if (body != NULL)
+    {
+      gsize size = length >= 0 ? (gsize) length : strlen (body);
+
+      if (chunked)
+        {
+          /* No length: libsoup sends it chunked. */
+          g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (g_memdup2 (body, size), size, g_free);
+
+          soup_message_set_request_body (msg, content_type, stream, -1);
+        }
+      else
+        {
+          g_autoptr(GBytes) bytes = g_bytes_new (body, size);
+
+          soup_message_set_request_body_from_bytes (msg, content_type, bytes);
+        }
+    }
+  reply->body = soup_session_send_and_read (t.session, msg, NULL, &error);
+  g_assert_no_error (error);
+  reply->status = soup_message_get_status (msg);
+  reply->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  type = soup_message_headers_get_content_type (reply->headers, NULL);
+  if (g_strcmp0 (type, "application/json") == 0)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      gsize size;
+      const char *data = g_bytes_get_data (reply->body, &size);
+
+      json_parser_load_from_data (parser, data, size, &error);
+      g_assert_no_error (error);
+      reply->json = json_node_ref (json_parser_get_root (parser));
+    }
+  return reply;
+}
+
+static Reply *
+request (const char *method,
+         const char *path,
+         const char *token,
+         const char *json)
+{
+  return request_full (method, path, token, json != NULL ? "application/json" : NULL, json, -1, FALSE);
+}
+
+static JsonObject *
+reply_object (Reply *reply)
+{
+  g_assert_nonnull (reply->json);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (reply->json));
+  return json_node_get_object (reply->json);
+}
+
+/* A 4xx or 5xx answer in the error shape of docs/api.md, with @code. */
+static void
+assert_error (Reply      *reply,
+              guint       status,
+              const char *code)
+{
+  JsonObject *error;
+
+  if (reply->status != status)
+    g_error ("expected %u %s, got %u: %.*s", status, code, reply->status,
+             (int) g_bytes_get_size (reply->body), (const char *) g_bytes_get_data (reply->body, NULL));
+  error = json_object_get_object_member (reply_object (reply), "error");
+  g_assert_nonnull (error);
+  g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, code);
+  g_assert_nonnull (json_object_get_string_member (error, "message"));
+}
+
+static void
+assert_status (Reply *reply,
+               guint  status)
+{
+  if (reply->status != status)
+    g_error ("expected %u, got %u: %.*s", status, reply->status,
+             (int) g_bytes_get_size (reply->body), (const char *) g_bytes_get_data (reply->body, NULL));
+}
+
+static char *
+json_string (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, NULL);
+}
+
+static char *
+events_body (GPtrArray *events)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "events");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < events->len; i++)
+    json_builder_add_value (builder, tr_event_to_json (g_ptr_array_index (events, i)));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_string (root);
+}
+
+static Reply *
+enrol (const char *code,
+       const char *name,
+       const char *email,
+       const char *password)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "email");
+  json_builder_add_string_value (builder, email);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_string (root);
+  return request ("POST", "/api/v1/auth/enrol", NULL, body);
+}
+
+static Reply *
+login (const char *email,
+       const char *password)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "email");
+  json_builder_add_string_value (builder, email);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_string (root);
+  return request ("POST", "/api/v1/auth/login", NULL, body);
+}
+
+static char *
+session_token (Reply *reply)
+{
+  JsonObject *object = reply_object (reply);
+  const char *token = json_object_get_string_member (object, "token");
+
+  g_assert_nonnull (token);
+  g_assert_cmpuint (strlen (token), >=, 32);
+  g_assert_cmpint (json_object_get_int_member (object, "expires"), >, g_get_real_time () / 1000);
+  g_ptr_array_add (t.secrets, g_strdup (token));
+  return g_strdup (token);
+}
+
+/* All of an account's events, page by page. */
+static GPtrArray *
+pull_all (const char *token,
+          guint       limit,
+          guint      *n_pages)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_event_free);
+  gint64 cursor = 0;
+  gboolean more = TRUE;
+
+  *n_pages = 0;
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/events?after=%" G_GINT64_FORMAT "&limit=%u", cursor, limit);
+      g_autoptr(Reply) reply = request ("GET", path, token, NULL);
+      JsonObject *object;
+      JsonArray *array;
+      gint64 next;
+
+      assert_status (reply, 200);
+      object = reply_object (reply);
+      array = json_object_get_array_member (object, "events");
+      g_assert_cmpuint (json_array_get_length (array), <=, limit);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autoptr(GError) error = NULL;
+          TrEvent *event = tr_event_from_json (json_array_get_element (array, i), &error);
+
+          g_assert_no_error (error);
+          g_ptr_array_add (events, event);
+        }
+      next = json_object_get_int_member (object, "cursor");
+      more = json_object_get_boolean_member (object, "more");
+      if (json_array_get_length (array) > 0)
+        g_assert_cmpint (next, >, cursor);
+      g_assert_true (!more || json_array_get_length (array) == limit);
+      cursor = next;
+      (*n_pages)++;
+      g_assert_cmpuint (*n_pages, <, 1000);
+    }
+  return events;
+}
+
+static GHashTable *
+event_ids (GPtrArray *events)
+{
+  GHashTable *ids = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < events->len; i++)
+    g_hash_table_add (ids, ((TrEvent *) g_ptr_array_index (events, i))->id);
+  return ids;
+}
+
+static TrEvent *
+course_event (TrVerb      verb,
+              const char *object,
+              JsonObject *result)
+{
+  TrEvent *event = tr_event_new ("device-actor", verb, tr_course_get_id (t.course),
+                                 tr_course_get_version (t.course), object, result);
+
+  if (result != NULL)
+    json_object_unref (result);
+  return event;
+}
+
+static JsonObject *
+score_result (int score)
+{
+  JsonObject *result = json_object_new ();
+
+  json_object_set_int_member (result, "score", score);
+  json_object_set_int_member (result, "correct", score / 10);
+  json_object_set_int_member (result, "total", 10);
+  return result;
+}
+
+/* ----------------------------------------------------------------------- */
+/* Setting up: a data folder made with the command line, and the server     */
+
+static void
+write_password_file (const char *path,
+                     const char *password)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents_full (path, password, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error);
+  g_assert_no_error (error);
+}
+
+/* A test that crashes must not leave its server running. */
+static void
+server_child_setup (gpointer user_data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
+static void
+start_server (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  const char *server = g_getenv ("TRELLIS_SERVER");
+
+  g_subprocess_launcher_setenv (launcher, "TRELLIS_LOG_REQUESTS", "1", TRUE);
+  g_subprocess_launcher_set_stderr_file_path (launcher, t.log_path);
+  g_subprocess_launcher_set_child_setup (launcher, server_child_setup, NULL, NULL);
+  t.server = g_subprocess_launcher_spawn (launcher, &error, server, "serve", "--data", t.data_dir,
+                                          "--listen", "127.0.0.1:0", "--courses", t.courses_dir, NULL);
+  g_assert_no_error (error);
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (t.server));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (line == NULL || !g_str_has_prefix (line, "listening on http://127.0.0.1:"))
+    {
+      g_autofree char *log = NULL;
+
+      g_file_get_contents (t.log_path, &log, NULL, NULL);
+      g_error ("the server did not start: \"%s\"; its log:\n%s", line != NULL ? line : "", log);
+    }
+  g_assert_true (g_str_has_suffix (line, "/"));
+  t.base = g_strndup (line + strlen ("listening on "), strlen (line) - strlen ("listening on ") - 1);
+  g_assert_cmpstr (t.base, !=, "http://127.0.0.1:0");
+}
+
+static void
+setup (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fixture = tr_test_fixture_path ("example-course", NULL);
+  const char *tmp;
+  g_autofree char *out = NULL;
+  g_autofree char *trainer_password = NULL;
+  g_autofree char *learner_password = NULL;
+  g_autofree char *broken = NULL;
+  g_autofree char *broken_json = NULL;
+
+  t.root = g_dir_make_tmp ("trellis-server-api-XXXXXX", &error);
+  g_assert_no_error (error);
+  tmp = t.root;
+  t.secrets = g_ptr_array_new_with_free_func (g_free);
+  t.alice_events = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_event_free);
+  t.data_dir = g_build_filename (tmp, "data", NULL);
+  t.log_path = g_build_filename (tmp, "server.log", NULL);
+
+  /* --courses is a folder of course folders. */
+  t.course_dir = tr_test_copy_tree (fixture);
+  t.courses_dir = g_path_get_dirname (t.course_dir);
+  t.course = tr_course_load_valid (t.course_dir, &error);
+  g_assert_no_error (error);
+  /* A broken course beside it is left out of the catalogue, not fatal. */
+  broken = g_build_filename (t.courses_dir, "broken-course", NULL);
+  broken_json = g_build_filename (broken, "course.json", NULL);
+  g_assert_cmpint (g_mkdir (broken, 0700), ==, 0);
+  g_file_set_contents (broken_json, "{ \"format\": 1, \"id\": ", -1, &error);
+  g_assert_no_error (error);
+
+  g_free (run_cli (NULL, "init", "--data", t.data_dir, NULL));
+  g_free (run_cli (NULL, "institute", "create", "--data", t.data_dir, INSTITUTE, NULL));
+  out = run_cli (NULL, "code", "create", "--data", t.data_dir, "--institute", INSTITUTE, "--cohort", COHORT,
+                 "--max-uses", "10", NULL);
+  t.code = last_line (out);
+  g_clear_pointer (&out, g_free);
+  out = run_cli (NULL, "code", "create", "--data", t.data_dir, "--institute", INSTITUTE, "--max-uses", "1", NULL);
+  t.code_once = last_line (out);
+  g_clear_pointer (&out, g_free);
+  out = run_cli (NULL, "code", "create", "--data", t.data_dir, "--institute", INSTITUTE, "--max-uses", "1", NULL);
+  t.code_spare = last_line (out);
+
+  learner_password = g_build_filename (tmp, "learner-password", NULL);
+  write_password_file (learner_password, "erin's long passphrase");
+  g_free (run_cli (NULL, "user", "add", "--data", t.data_dir, "--institute", INSTITUTE, "--role", "learner",
+                   "--name", "Erin Vos", "--email", "erin@example.org", "--password-file", learner_password, NULL));
+  trainer_password = g_build_filename (tmp, "trainer-password", NULL);
+  write_password_file (trainer_password, "the trainer's passphrase");
+  g_free (run_cli (NULL, "user", "add", "--data", t.data_dir, "--institute", INSTITUTE, "--role", "trainer",
+                   "--name", "Tom Trainer", "--email", "tom@example.org", "--password-file", trainer_password, NULL));
+
+  /* No proxies: the system's proxy settings are out of reach of an isolated
+   * test, and the server is on loopback anyway. */
+  t.session = soup_session_new_with_options ("timeout", 30, "proxy-resolver", NULL, NULL);
+  start_server ();
+}
+
+/* ----------------------------------------------------------------------- */
+/* The cases                                                                */
+
+static void
+test_health (void)
+{
+  g_autoptr(Reply) reply = request ("GET", "/healthz", NULL, NULL);
+
+  assert_status (reply, 200);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "status"), ==, "ok");
+}
+
+static void
+test_enrol (void)
+{
+  g_autoptr(Reply) alice = enrol (t.code, "Alice Smit", "alice@example.org", "alice's long passphrase");
+  g_autoptr(Reply) again = NULL;
+  g_autoptr(Reply) bob = NULL;
+  g_autoptr(Reply) used_up = NULL;
+  g_autoptr(Reply) unknown = NULL;
+  g_autoptr(Reply) conflict_once = NULL;
+  g_autoptr(Reply) dave = NULL;
+  g_autoptr(Reply) short_password = NULL;
+  JsonObject *account;
+
+  assert_status (alice, 201);
+  t.alice_token = session_token (alice);
+  account = json_object_get_object_member (reply_object (alice), "account");
+  t.alice_id = g_strdup (json_object_get_string_member (account, "id"));
+  g_assert_true (g_uuid_string_is_valid (t.alice_id));
+  g_assert_cmpstr (json_object_get_string_member (account, "name"), ==, "Alice Smit");
+  g_assert_cmpstr (json_object_get_string_member (account, "role"), ==, "learner");
+  g_assert_cmpstr (json_object_get_string_member (account, "institute"), ==, INSTITUTE);
+  g_assert_cmpstr (json_object_get_string_member (account, "cohort"), ==, COHORT);
+  g_assert_false (json_object_has_member (account, "password_hash"));
+
+  /* The same address again. */
+  again = enrol (t.code, "Alice Again", "alice@example.org", "another long passphrase");
+  assert_error (again, 409, "conflict");
+
+  /* A code of one use: the second enrolment finds it used up. */
+  bob = enrol (t.code_once, "Bob de Wit", "bob@example.org", "bob's long passphrase");
+  assert_status (bob, 201);
+  t.bob_token = session_token (bob);
+  used_up = enrol (t.code_once, "Carol Claes", "carol@example.org", "carol's long passphrase");
+  assert_error (used_up, 410, "code_expired");
+
+  unknown = enrol ("NOPE-NOPE", "Carol Claes", "carol@example.org", "carol's long passphrase");
+  assert_error (unknown, 404, "not_found");
+
+  /* An enrolment that fails on its account leaves the code unused. */
+  conflict_once = enrol (t.code_spare, "Alice Twice", "alice@example.org", "alice's long passphrase");
+  assert_error (conflict_once, 409, "conflict");
+  dave = enrol (t.code_spare, "Dave Peeters", "dave@example.org", "dave's long passphrase");
+  assert_status (dave, 201);
+
+  short_password = enrol (t.code, "Eve Short", "eve@example.org", "short");
+  assert_error (short_password, 400, "invalid_request");
+}
+
+static void
+test_login (void)
+{
+  g_autoptr(Reply) right = login ("alice@example.org", "alice's long passphrase");
+  g_autoptr(Reply) wrong = login ("alice@example.org", "not alice's passphrase");
+  g_autoptr(Reply) unknown = login ("nobody@example.org", "nobody's long passphrase");
+  g_autoptr(Reply) trainer = login ("tom@example.org", "the trainer's passphrase");
+  JsonObject *account;
+
+  assert_status (right, 200);
+  t.alice_device2 = session_token (right);
+  g_assert_cmpstr (t.alice_device2, !=, t.alice_token);
+  account = json_object_get_object_member (reply_object (right), "account");
+  g_assert_cmpstr (json_object_get_string_member (account, "id"), ==, t.alice_id);
+
+  assert_error (wrong, 401, "unauthorized");
+  assert_error (unknown, 401, "unauthorized");
+
+  /* Accounts made with the command line log in too. */
+  assert_status (trainer, 200);
+  account = json_object_get_object_member (reply_object (trainer), "account");
+  g_assert_cmpstr (json_object_get_string_member (account, "role"), ==, "trainer");
+  g_ptr_array_add (t.secrets, g_strdup (json_object_get_string_member (reply_object (trainer), "token")));
+}
+
+static void
+test_login_limit (void)
+{
+  g_autoptr(Reply) blocked = NULL;
+  g_autoptr(Reply) blocked_right = NULL;
+  const char *retry_after;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(Reply) reply = login ("erin@example.org", "a wrong guess, again");
+
+      assert_error (reply, 401, "unauthorized");
+    }
+  blocked = login ("erin@example.org", "a wrong guess, again");
+  assert_error (blocked, 429, "too_many_attempts");
+  retry_after = soup_message_headers_get_one (blocked->headers, "Retry-After");
+  g_assert_nonnull (retry_after);
+  g_assert_cmpint (g_ascii_strtoll (retry_after, NULL, 10), >, 0);
+  g_assert_cmpint (g_ascii_strtoll (retry_after, NULL, 10), <=, 15 * 60);
+
+  /* Even the right password waits now. */
+  blocked_right = login ("erin@example.org", "erin's long passphrase");
+  assert_error (blocked_right, 429, "too_many_attempts");
+}
+
+static void
+test_events (void)
+{
+  GPtrArray *lessons = tr_course_get_lessons (t.course);
+  GPtrArray *scenarios = tr_course_get_scenarios (t.course);
+  g_autoptr(Reply) first = NULL;
+  g_autoptr(Reply) second = NULL;
+  g_autoptr(GPtrArray) pulled = NULL;
+  g_autoptr(GPtrArray) paged = NULL;
+  g_autoptr(GHashTable) pushed_ids = NULL;
+  g_autoptr(GHashTable) pulled_ids = NULL;
+  g_autofree char *body = NULL;
+  guint n_pages;
+
+  for (guint i = 0; i < lessons->len; i++)
+    {
+      const TrLesson *lesson = g_ptr_array_index (lessons, i);
+      g_autofree char *object = g_strconcat ("lesson/", lesson->id, NULL);
+
+      g_ptr_array_add (t.alice_events, course_event (TR_VERB_EXPERIENCED, object, NULL));
+    }
+  if (scenarios->len > 0)
+    {
+      const TrScenario *scenario = g_ptr_array_index (scenarios, 0);
+      g_autofree char *node = g_strdup_printf ("scenario/%s/node/%s", scenario->id, scenario->start);
+      JsonObject *choice = json_object_new ();
+
+      json_object_set_string_member (choice, "choice", "listen");
+      json_object_set_int_member (choice, "weight", 2);
+      g_ptr_array_add (t.alice_events, course_event (TR_VERB_CHOSE, node, choice));
+    }
+  g_ptr_array_add (t.alice_events, course_event (TR_VERB_FAILED, "quiz", score_result (40)));
+  g_ptr_array_add (t.alice_events, course_event (TR_VERB_PASSED, "quiz", score_result (80)));
+  /* Another course's event is stored and synced like any other. */
+  g_ptr_array_add (t.alice_events, tr_event_new ("device-actor", TR_VERB_EXPERIENCED, "other-course", "0123abcd",
+                                                 "lesson/intro", NULL));
+  g_assert_cmpuint (t.alice_events->len, >=, 5);
+
+  body = events_body (t.alice_events);
+  first = request ("POST", "/api/v1/events", t.alice_token, body);
+  assert_status (first, 200);
+  g_assert_cmpint (json_object_get_int_member (reply_object (first), "new"), ==, t.alice_events->len);
+  g_assert_cmpint (json_object_get_int_member (reply_object (first), "duplicate"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (reply_object (first), "cursor"), >, 0);
+
+  /* Sending the batch again is harmless. */
+  second = request ("POST", "/api/v1/events", t.alice_token, body);
+  assert_status (second, 200);
+  g_assert_cmpint (json_object_get_int_member (reply_object (second), "new"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (reply_object (second), "duplicate"), ==, t.alice_events->len);
+
+  /* Alice's other device pulls all of them, once, with her pseudonymous id
+   * as the actor. */
+  pulled = pull_all (t.alice_device2, 500, &n_pages);
+  g_assert_cmpuint (n_pages, ==, 1);
+  g_assert_cmpuint (pulled->len, ==, t.alice_events->len);
+  pushed_ids = event_ids (t.alice_events);
+  pulled_ids = event_ids (pulled);
+  g_assert_cmpuint (g_hash_table_size (pulled_ids), ==, t.alice_events->len);
+  for (guint i = 0; i < pulled->len; i++)
+    {
+      TrEvent *event = g_ptr_array_index (pulled, i);
+
+      g_assert_true (g_hash_table_contains (pushed_ids, event->id));
+      g_assert_cmpstr (event->actor, ==, t.alice_id);
+    }
+
+  /* In pages of 2, oldest first, nothing twice and nothing missing. */
+  paged = pull_all (t.alice_device2, 2, &n_pages);
+  g_assert_cmpuint (paged->len, ==, t.alice_events->len);
+  g_assert_cmpuint (n_pages, >=, (t.alice_events->len + 1) / 2);
+  for (guint i = 0; i < paged->len; i++)
+    g_assert_cmpstr (((TrEvent *) g_ptr_array_index (paged, i))->id, ==,
+                     ((TrEvent *) g_ptr_array_index (pulled, i))->id);
+}
+
+static void
+test_bad_batch_stores_nothing (void)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_event_free);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(GPtrArray) pulled = NULL;
+  g_autofree char *body = NULL;
+  JsonArray *events;
+  JsonObject *error;
+  guint n_pages;
+
+  for (guint i = 0; i < 4; i++)
+    g_ptr_array_add (batch, course_event (TR_VERB_EXPERIENCED, "lesson/extra", NULL));
+  body = events_body (batch);
+  root = json_from_string (body, NULL);
+  events = json_object_get_array_member (json_node_get_object (root), "events");
+  json_object_set_string_member (json_array_get_object_element (events, 2), "id", "not-a-uuid");
+  g_free (body);
+  body = json_string (root);
+
+  reply = request ("POST", "/api/v1/events", t.alice_token, body);
+  assert_error (reply, 400, "invalid_request");
+  error = json_object_get_object_member (reply_object (reply), "error");
+  g_assert_nonnull (strstr (json_object_get_string_member (error, "message"), "event 2"));
+  g_assert_nonnull (strstr (json_object_get_string_member (error, "message"), "\"id\""));
+
+  pulled = pull_all (t.alice_token, 1000, &n_pages);
+  g_assert_cmpuint (pulled->len, ==, t.alice_events->len);
+}
+
+static void
+test_progress (void)
+{
+  g_autoptr(Reply) reply = request ("GET", "/api/v1/progress", t.alice_device2, NULL);
+  g_autoptr(TrProgress) expected = tr_progress_compute (t.course, t.alice_events);
+  JsonArray *courses;
+  JsonObject *entry;
+
+  assert_status (reply, 200);
+  courses = json_object_get_array_member (reply_object (reply), "courses");
+  g_assert_cmpuint (json_array_get_length (courses), ==, 1);
+  entry = json_array_get_object_element (courses, 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "id"), ==, tr_course_get_id (t.course));
+  g_assert_cmpstr (json_object_get_string_member (entry, "version"), ==, tr_course_get_version (t.course));
+  g_assert_cmpint (json_object_get_int_member (entry, "done"), ==, tr_progress_get_n_done (expected));
+  g_assert_cmpint (json_object_get_int_member (entry, "required"), ==, tr_progress_get_n_required (expected));
+  g_assert_cmpint (json_object_get_boolean_member (entry, "complete"), ==, tr_progress_is_complete (expected));
+  g_assert_cmpint (json_object_get_int_member (entry, "quiz_best"), ==, tr_progress_get_quiz_best_score (expected));
+  g_assert_cmpint (json_object_get_int_member (entry, "quiz_best"), ==, 80);
+  g_assert_cmpint (json_object_get_int_member (entry, "done"), >, 0);
+}
+
+static void
+test_isolation (void)
+{
+  g_autoptr(GPtrArray) bobs = NULL;
+  g_autoptr(GPtrArray) bob_batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_event_free);
+  g_autoptr(GPtrArray) alices = NULL;
+  g_autoptr(Reply) pushed = NULL;
+  g_autoptr(Reply) progress = NULL;
+  g_autofree char *body = NULL;
+  guint n_pages;
+
+  bobs = pull_all (t.bob_token, 500, &n_pages);
+  g_assert_cmpuint (bobs->len, ==, 0);
+
+  g_ptr_array_add (bob_batch, course_event (TR_VERB_EXPERIENCED, "lesson/bobs", NULL));
+  body = events_body (bob_batch);
+  pushed = request ("POST", "/api/v1/events", t.bob_token, body);
+  assert_status (pushed, 200);
+  g_assert_cmpint (json_object_get_int_member (reply_object (pushed), "new"), ==, 1);
+
+  /* Sending an event of alice's from bob's account does not make it his,
+   * nor change hers: the UUID is already taken. */
+  g_clear_pointer (&body, g_free);
+  body = events_body (t.alice_events);
+  g_clear_pointer (&pushed, reply_free);
+  pushed = request ("POST", "/api/v1/events", t.bob_token, body);
+  assert_status (pushed, 200);
+
+  g_clear_pointer (&bobs, g_ptr_array_unref);
+  bobs = pull_all (t.bob_token, 500, &n_pages);
+  for (guint i = 0; i < bobs->len; i++)
+    {
+      TrEvent *event = g_ptr_array_index (bobs, i);
+
+      g_assert_cmpstr (event->actor, !=, t.alice_id);
+      g_assert_cmpstr (event->object, !=, "quiz");
+    }
+  alices = pull_all (t.alice_token, 500, &n_pages);
+  g_assert_cmpuint (alices->len, ==, t.alice_events->len);
+
+  progress = request ("GET", "/api/v1/progress", t.bob_token, NULL);
+  assert_status (progress, 200);
+  g_assert_false (json_object_get_boolean_member (
+    json_array_get_object_element (json_object_get_array_member (reply_object (progress), "courses"), 0),
+    "complete"));
+}
+
+static void
+test_tokens (void)
+{
+  const char *routes[][2] = {
+    { "GET", "/api/v1/events" },
+    { "GET", "/api/v1/progress" },
+    { "GET", "/api/v1/courses" },
+    { "GET", "/api/v1/me/export" },
+    { "POST", "/api/v1/auth/logout" },
+    { "DELETE", "/api/v1/me" },
+  };
+  g_autoptr(Reply) device = login ("alice@example.org", "alice's long passphrase");
+  g_autofree char *token = session_token (device);
+  g_autoptr(Reply) out = NULL;
+  g_autoptr(Reply) after = NULL;
+  g_autoptr(Reply) still = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      g_autoptr(Reply) none = request (routes[i][0], routes[i][1], NULL, NULL);
+      g_autoptr(Reply) wrong = request (routes[i][0], routes[i][1], "tr_thisisnotatokenthisisnotatoken0123", NULL);
+      g_autoptr(Reply) junk = request (routes[i][0], routes[i][1], "not a token at all", NULL);
+
+      assert_error (none, 401, "unauthorized");
+      assert_error (wrong, 401, "unauthorized");
+      assert_error (junk, 401, "unauthorized");
+    }
+
+  out = request ("POST", "/api/v1/auth/logout", token, NULL);
+  assert_status (out, 204);
+  after = request ("GET", "/api/v1/events", token, NULL);
+  assert_error (after, 401, "unauthorized");
+  /* Logging out one device leaves the others signed in. */
+  still = request ("GET", "/api/v1/events", t.alice_token, NULL);
+  assert_status (still, 200);
+}
+
+static void
+test_courses (void)
+{
+  g_autoptr(Reply) list = request ("GET", "/api/v1/courses", t.bob_token, NULL);
+  g_autofree char *id_path = g_strconcat ("/api/v1/courses/", tr_course_get_id (t.course), NULL);
+  g_autofree char *package_path = g_strconcat (id_path, "/package", NULL);
+  g_autoptr(Reply) one = request ("GET", id_path, t.bob_token, NULL);
+  g_autoptr(Reply) missing = request ("GET", "/api/v1/courses/no-such-course", t.bob_token, NULL);
+  g_autoptr(Reply) missing_package = request ("GET", "/api/v1/courses/no-such-course/package", t.bob_token, NULL);
+  g_autoptr(Reply) traversal = request ("GET", "/api/v1/courses/..%2F..%2Fetc/package", t.bob_token, NULL);
+  g_autoptr(Reply) package = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version = tr_course_compute_version (t.course_dir, &error);
+  g_autofree char *rebuilt = NULL;
+  g_autofree char *rebuilt_version = NULL;
+  g_autofree char *link = NULL;
+  JsonArray *courses, *files;
+  JsonObject *entry;
+
+  g_assert_no_error (error);
+  assert_status (list, 200);
+  courses = json_object_get_array_member (reply_object (list), "courses");
+  g_assert_cmpuint (json_array_get_length (courses), ==, 1);
+  entry = json_array_get_object_element (courses, 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "id"), ==, tr_course_get_id (t.course));
+  g_assert_cmpstr (json_object_get_string_member (entry, "version"), ==, version);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (entry, "title"), "en"), ==,
+                   tr_text_get (tr_course_get_title (t.course), TR_LANG_EN));
+  g_assert_cmpint (json_object_get_int_member (entry, "estimated_minutes"), ==,
+                   tr_course_get_estimated_minutes (t.course));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (entry, "languages")), >=, 1);
+
+  assert_status (one, 200);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (one), "package"), ==, package_path);
+  assert_error (missing, 404, "not_found");
+  assert_error (missing_package, 404, "not_found");
+  assert_error (traversal, 404, "not_found");
+
+  /* A link in the course folder is not part of the package. */
+  link = g_build_filename (t.course_dir, "secrets", NULL);
+  g_assert_cmpint (symlink ("/etc", link), ==, 0);
+
+  package = request ("GET", package_path, t.bob_token, NULL);
+  assert_status (package, 200);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (package), "version"), ==, version);
+  files = json_object_get_array_member (reply_object (package), "files");
+  g_assert_cmpuint (json_array_get_length (files), >, 5);
+
+  /* The files rebuild the same version. */
+  rebuilt = g_dir_make_tmp ("trellis-package-XXXXXX", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (files); i++)
+    {
+      JsonObject *file = json_array_get_object_element (files, i);
+      const char *path = json_object_get_string_member (file, "path");
+      g_autofree char *target = g_build_filename (rebuilt, path, NULL);
+      g_autofree char *parent = g_path_get_dirname (target);
+      g_autofree guchar *data = NULL;
+      gsize length;
+
+      g_assert_false (g_path_is_absolute (path));
+      g_assert_null (strstr (path, ".."));
+      g_assert_false (g_str_has_prefix (path, "secrets"));
+      data = g_base64_decode (json_object_get_string_member (file, "data"), &length);
+      g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
+      g_file_set_contents (target, (const char *) data, length, &error);
+      g_assert_no_error (error);
+    }
+  rebuilt_version = tr_course_compute_version (rebuilt, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rebuilt_version, ==, version);
+  g_unlink (link);
+  remove_tree (rebuilt);
+}
+
+typedef struct
+{
+  const char *name;
+  const char *method;
+  const char *path;
+  const char *content_type;
+  const char *body;           /* NULL: none */
+  gssize      length;         /* -1: strlen (body) */
+  gboolean    chunked;
+  gboolean    auth;
+  guint       status;
+  const char *code;
+} BadCase;
+
+static void
+test_bad_input (void)
+{
+  static const char bad_utf8[] = "{\"events\": [{\"id\": \"\xff\xfe\"}]}";
+  static const char nul_inside[] = "{\"email\": \"a\0b\", \"password\": \"x\"}";
+  const BadCase cases[] = {
+    { "malformed JSON", "POST", "/api/v1/events", "application/json", "{\"events\": [", -1, FALSE, TRUE, 400, "invalid_json" },
+    { "not JSON at all", "POST", "/api/v1/auth/login", "application/json", "email=a&password=b", -1, FALSE, FALSE, 400, "invalid_json" },
+    { "empty body", "POST", "/api/v1/auth/login", "application/json", "", -1, FALSE, FALSE, 400, "invalid_json" },
+    { "bad UTF-8", "POST", "/api/v1/events", "application/json", bad_utf8, -1, FALSE, TRUE, 400, "invalid_json" },
+    { "NUL inside", "POST", "/api/v1/auth/login", "application/json", nul_inside, sizeof nul_inside - 1, FALSE, FALSE, 400, "invalid_json" },
+    { "a list, not an object", "POST", "/api/v1/events", "application/json", "[]", -1, FALSE, TRUE, 400, "invalid_request" },
+    { "events missing", "POST", "/api/v1/events", "application/json", "{}", -1, FALSE, TRUE, 400, "invalid_request" },
+    { "events not a list", "POST", "/api/v1/events", "application/json", "{\"events\": {}}", -1, FALSE, TRUE, 400, "invalid_request" },
+    { "no events", "POST", "/api/v1/events", "application/json", "{\"events\": []}", -1, FALSE, TRUE, 400, "invalid_request" },
+    { "an event not an object", "POST", "/api/v1/events", "application/json", "{\"events\": [42]}", -1, FALSE, TRUE, 400, "invalid_request" },
+    { "timestamp a string", "POST", "/api/v1/events", "application/json",
+      "{\"events\": [{\"id\": \"6f1c2a4e-1b2c-4d3e-8f9a-0b1c2d3e4f5a\", \"actor\": \"a\", \"verb\": \"experienced\","
+      " \"course\": \"c\", \"version\": \"v\", \"object\": \"lesson/x\", \"timestamp\": \"yesterday\"}]}",
+      -1, FALSE, TRUE, 400, "invalid_request" },
+    { "unknown verb", "POST", "/api/v1/events", "application/json",
+      "{\"events\": [{\"id\": \"6f1c2a4e-1b2c-4d3e-8f9a-0b1c2d3e4f5a\", \"actor\": \"a\", \"verb\": \"liked\","
+      " \"course\": \"c\", \"version\": \"v\", \"object\": \"lesson/x\", \"timestamp\": 1}]}",
+      -1, FALSE, TRUE, 400, "invalid_request" },
+    { "email a number", "POST", "/api/v1/auth/login", "application/json", "{\"email\": 7, \"password\": \"x\"}", -1, FALSE, FALSE, 400, "invalid_request" },
+    { "password missing", "POST", "/api/v1/auth/login", "application/json", "{\"email\": \"a@example.org\"}", -1, FALSE, FALSE, 400, "invalid_request" },
+    { "enrol without code", "POST", "/api/v1/auth/enrol", "application/json",
+      "{\"name\": \"N\", \"email\": \"n@example.org\", \"password\": \"long enough passphrase\"}", -1, FALSE, FALSE, 400, "invalid_request" },
+    { "enrol with a bad address", "POST", "/api/v1/auth/enrol", "application/json",
+      "{\"code\": \"X\", \"name\": \"N\", \"email\": \"not an address\", \"password\": \"long enough passphrase\"}", -1, FALSE, FALSE, 400, "invalid_request" },
+    { "enrol with a null name", "POST", "/api/v1/auth/enrol", "application/json",
+      "{\"code\": \"X\", \"name\": null, \"email\": \"n@example.org\", \"password\": \"long enough passphrase\"}", -1, FALSE, FALSE, 400, "invalid_request" },
+    { "text/plain", "POST", "/api/v1/events", "text/plain", "{\"events\": []}", -1, FALSE, TRUE, 415, "unsupported_media_type" },
+    { "no content type", "POST", "/api/v1/auth/login", NULL, "{}", -1, FALSE, FALSE, 415, "unsupported_media_type" },
+    { "latin-1 charset", "POST", "/api/v1/auth/login", "application/json; charset=iso-8859-1", "{}", -1, FALSE, FALSE, 415, "unsupported_media_type" },
+    { "unknown route", "GET", "/api/v1/nothing-here", NULL, NULL, -1, FALSE, TRUE, 404, "not_found" },
+    { "unknown route at the root", "GET", "/", NULL, NULL, -1, FALSE, FALSE, 404, "not_found" },
+    { "wrong method", "PUT", "/api/v1/events", "application/json", "{}", -1, FALSE, TRUE, 405, "method_not_allowed" },
+    { "wrong method on login", "GET", "/api/v1/auth/login", NULL, NULL, -1, FALSE, FALSE, 405, "method_not_allowed" },
+    { "limit 0", "GET", "/api/v1/events?limit=0", NULL, NULL, -1, FALSE, TRUE, 400, "invalid_request" },
+    { "limit 1001", "GET", "/api/v1/events?limit=1001", NULL, NULL, -1, FALSE, TRUE, 400, "invalid_request" },
+    { "after -1", "GET", "/api/v1/events?after=-1", NULL, NULL, -1, FALSE, TRUE, 400, "invalid_request" },
+    { "after a word", "GET", "/api/v1/events?after=soon", NULL, NULL, -1, FALSE, TRUE, 400, "invalid_request" },
+  };
+  g_autoptr(GString) deep = g_string_new ("{\"events\": ");
+  g_autoptr(GString) big = g_string_new ("{\"events\": [\"");
+  g_autoptr(GString) many = g_string_new ("{\"events\": [");
+  g_autoptr(Reply) health = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const BadCase *c = &cases[i];
+      g_autoptr(Reply) reply = NULL;
+
+      g_test_message ("%s", c->name);
+      reply = request_full (c->method, c->path, c->auth ? t.alice_token : NULL, c->content_type, c->body,
+                            c->length, c->chunked);
+      assert_error (reply, c->status, c->code);
+      if (c->status == 405)
+        g_assert_nonnull (soup_message_headers_get_one (reply->headers, "Allow"));
+    }
+
+  /* A body nested deep enough to overflow a recursive parser's stack. */
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (deep, '[');
+  {
+    g_autoptr(Reply) reply = request ("POST", "/api/v1/events", t.alice_token, deep->str);
+
+    assert_error (reply, 400, "invalid_json");
+  }
+
+  /* 2 MiB, with a length and chunked. */
+  while (big->len < 2 * 1024 * 1024)
+    g_string_append (big, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+  g_string_append (big, "\"]}");
+  {
+    g_autoptr(Reply) sized = request_full ("POST", "/api/v1/events", t.alice_token, "application/json",
+                                           big->str, big->len, FALSE);
+    g_autoptr(Reply) chunked = request_full ("POST", "/api/v1/events", t.alice_token, "application/json",
+                                             big->str, big->len, TRUE);
+
+    assert_error (sized, 413, "too_large");
+    assert_error (chunked, 413, "too_large");
+  }
+
+  /* 1001 events, well under 1 MiB. */
+  for (guint i = 0; i < 1001; i++)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+
+      g_string_append_printf (many, "%s{\"id\": \"%s\", \"actor\": \"a\", \"verb\": \"experienced\", \"course\": \"c\","
+                              " \"version\": \"v\", \"object\": \"lesson/x\", \"timestamp\": 1}",
+                              i > 0 ? ", " : "", id);
+    }
+  g_string_append (many, "]}");
+  g_assert_cmpuint (many->len, <, 1024 * 1024);
+  {
+    g_autoptr(Reply) reply = request ("POST", "/api/v1/events", t.alice_token, many->str);
+
+    assert_error (reply, 413, "too_large");
+  }
+
+  /* After all that, the server still answers, and stored nothing. */
+  health = request ("GET", "/healthz", NULL, NULL);
+  assert_status (health, 200);
+  {
+    guint n_pages;
+    g_autoptr(GPtrArray) pulled = pull_all (t.alice_token, 1000, &n_pages);
+
+    g_assert_cmpuint (pulled->len, ==, t.alice_events->len);
+  }
+}
+
+static void
+test_export (void)
+{
+  g_autoptr(Reply) reply = request ("GET", "/api/v1/me/export", t.alice_token, NULL);
+  JsonObject *account;
+  JsonArray *events, *tokens;
+  g_autofree char *text = NULL;
+
+  assert_status (reply, 200);
+  account = json_object_get_object_member (reply_object (reply), "account");
+  g_assert_cmpstr (json_object_get_string_member (account, "id"), ==, t.alice_id);
+  g_assert_cmpstr (json_object_get_string_member (account, "email"), ==, "alice@example.org");
+  g_assert_cmpstr (json_object_get_string_member (account, "name"), ==, "Alice Smit");
+  g_assert_cmpint (json_object_get_int_member (account, "created"), >, 0);
+  events = json_object_get_array_member (reply_object (reply), "events");
+  g_assert_cmpuint (json_array_get_length (events), ==, t.alice_events->len);
+  tokens = json_object_get_array_member (reply_object (reply), "tokens");
+  g_assert_cmpuint (json_array_get_length (tokens), >=, 2);
+  for (guint i = 0; i < json_array_get_length (tokens); i++)
+    {
+      JsonObject *token = json_array_get_object_element (tokens, i);
+
+      g_assert_false (json_object_has_member (token, "token"));
+      g_assert_cmpint (json_object_get_int_member (token, "expires"), >, json_object_get_int_member (token, "created"));
+    }
+
+  text = g_strndup (g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body));
+  g_assert_null (strstr (text, "argon2"));
+  g_assert_null (strstr (text, "password"));
+  g_assert_null (strstr (text, t.alice_token));
+}
+
+static void
+test_erase (void)
+{
+  g_autoptr(Reply) erased = request ("DELETE", "/api/v1/me", t.alice_token, NULL);
+  g_autoptr(Reply) old_token = NULL;
+  g_autoptr(Reply) other_device = NULL;
+  g_autoptr(Reply) relogin = NULL;
+  g_autoptr(Reply) again = NULL;
+  g_autoptr(GPtrArray) pulled = NULL;
+  g_autofree char *token = NULL;
+  guint n_pages;
+
+  assert_status (erased, 204);
+  old_token = request ("GET", "/api/v1/events", t.alice_token, NULL);
+  assert_error (old_token, 401, "unauthorized");
+  other_device = request ("GET", "/api/v1/events", t.alice_device2, NULL);
+  assert_error (other_device, 401, "unauthorized");
+  relogin = login ("alice@example.org", "alice's long passphrase");
+  assert_error (relogin, 401, "unauthorized");
+
+  /* The address is free again, for an account with none of the old events. */
+  again = enrol (t.code, "Alice Smit", "alice@example.org", "alice's new passphrase");
+  assert_status (again, 201);
+  token = session_token (again);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (reply_object (again), "account"), "id"),
+                   !=, t.alice_id);
+  pulled = pull_all (token, 500, &n_pages);
+  g_assert_cmpuint (pulled->len, ==, 0);
+}
+
+static void
+test_metrics (void)
+{
+  g_autoptr(Reply) reply = request ("GET", "/metrics", NULL, NULL);
+  g_autofree char *text = NULL;
+  const char *type;
+
+  assert_status (reply, 200);
+  type = soup_message_headers_get_content_type (reply->headers, NULL);
+  g_assert_cmpstr (type, ==, "text/plain");
+  text = g_strndup (g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body));
+  g_assert_nonnull (strstr (text, "# TYPE trellis_http_requests_total counter\n"));
+  g_assert_nonnull (strstr (text, "trellis_http_requests_total{route=\"/api/v1/events\",status=\"200\"} "));
+  g_assert_nonnull (strstr (text, "trellis_http_requests_total{route=\"/api/v1/events\",status=\"413\"} "));
+  g_assert_nonnull (strstr (text, "trellis_http_requests_total{route=\"/api/v1/courses/{id}\",status=\"404\"} "));
+  g_assert_nonnull (strstr (text, "trellis_http_requests_total{route=\"unmatched\",status=\"404\"} "));
+  g_assert_nonnull (strstr (text, "# TYPE trellis_http_request_duration_seconds histogram\n"));
+  g_assert_nonnull (strstr (text, "trellis_http_request_duration_seconds_bucket{route=\"/api/v1/auth/login\",le=\"0.001\"} "));
+  g_assert_nonnull (strstr (text, "trellis_http_request_duration_seconds_bucket{route=\"/api/v1/auth/login\",le=\"2.5\"} "));
+  g_assert_nonnull (strstr (text, "trellis_http_request_duration_seconds_bucket{route=\"/api/v1/auth/login\",le=\"+Inf\"} "));
+  g_assert_nonnull (strstr (text, "trellis_http_request_duration_seconds_count{route=\"/api/v1/auth/login\"} "));
+  /* Alice's events (erased since), bob's one: counted as stored. */
+  {
+    g_autofree char *line = g_strdup_printf ("\ntrellis_events_stored_total %u\n", t.alice_events->len + 1);
+
+    g_assert_nonnull (strstr (text, line));
+  }
+  /* Erin, Tom, Bob, Dave and the new Alice. */
+  g_assert_nonnull (strstr (text, "\ntrellis_accounts 5\n"));
+  /* Route patterns, never raw paths. */
+  g_assert_null (strstr (text, "no-such-course"));
+  g_assert_null (strstr (text, "nothing-here"));
+}
+
+static void
+test_shutdown (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL;
+
+  g_subprocess_send_signal (t.server, SIGTERM);
+  g_subprocess_wait (t.server, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (t.server));
+  g_assert_cmpint (g_subprocess_get_exit_status (t.server), ==, 0);
+
+  /* The request log: one line per request, no secrets. */
+  g_file_get_contents (t.log_path, &log, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (log, "POST /api/v1/events 200 "));
+  g_assert_nonnull (strstr (log, "GET /api/v1/courses/{id} 404 "));
+  g_assert_nonnull (strstr (log, "broken-course"));
+  for (guint i = 0; i < t.secrets->len; i++)
+    g_assert_null (strstr (log, g_ptr_array_index (t.secrets, i)));
+  g_assert_null (strstr (log, "passphrase"));
+}
+
+static void
+test_limits (void)
+{
+  g_autoptr(TrsLimits) limits = trs_limits_new (5, 20, 15 * 60 * G_USEC_PER_SEC);
+  gint64 now = 1000 * G_USEC_PER_SEC;
+  guint retry = 0;
+
+  /* Five failures for one account: the sixth attempt waits, until the
+   * first failure leaves the window. */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_assert_true (trs_limits_check (limits, "Sam@Example.org", "10.0.0.1", now + i, &retry));
+      trs_limits_failed (limits, "sam@example.org", "10.0.0.1", now + i);
+    }
+  g_assert_false (trs_limits_check (limits, "sam@example.org", "10.0.0.2", now + 10, &retry));
+  g_assert_cmpuint (retry, ==, 15 * 60);
+  g_assert_true (trs_limits_check (limits, "sam@example.org", "10.0.0.2", now + 15 * 60 * G_USEC_PER_SEC + 1, &retry));
+  g_assert_cmpuint (retry, ==, 0);
+  /* Other accounts are not held up. */
+  g_assert_true (trs_limits_check (limits, "kim@example.org", "10.0.0.1", now + 10, NULL));
+  /* A success clears the account. */
+  trs_limits_succeeded (limits, "SAM@example.org");
+  g_assert_true (trs_limits_check (limits, "sam@example.org", "10.0.0.3", now + 20, NULL));
+
+  /* Twenty failures from one address, over many accounts. */
+  for (guint i = 0; i < 15; i++)
+    {
+      g_autofree char *account = g_strdup_printf ("user%u@example.org", i);
+
+      trs_limits_failed (limits, account, "10.0.0.1", now + 100 + i);
+    }
+  g_assert_false (trs_limits_check (limits, "new@example.org", "10.0.0.1", now + 200, &retry));
+  g_assert_cmpuint (retry, >, 0);
+  g_assert_true (trs_limits_check (limits, "new@example.org", "10.0.0.9", now + 200, NULL));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  tr_test_init (&argc, &argv);
+  g_test_add_func ("/server/limits", test_limits);
+
+  if (g_getenv ("TRELLIS_SERVER") == NULL)
+    {
+      g_printerr ("TRELLIS_SERVER is not set\n");
+      return 1;
+    }
+  setup ();
+  g_test_add_func ("/server/api/health", test_health);
+  g_test_add_func ("/server/api/enrol", test_enrol);
+  g_test_add_func ("/server/api/login", test_login);
+  g_test_add_func ("/server/api/login-limit", test_login_limit);
+  g_test_add_func ("/server/api/events", test_events);
+  g_test_add_func ("/server/api/bad-batch-stores-nothing", test_bad_batch_stores_nothing);
+  g_test_add_func ("/server/api/progress", test_progress);
+  g_test_add_func ("/server/api/isolation", test_isolation);
+  g_test_add_func ("/server/api/tokens", test_tokens);
+  g_test_add_func ("/server/api/courses", test_courses);
+  g_test_add_func ("/server/api/bad-input", test_bad_input);
+  g_test_add_func ("/server/api/export", test_export);
+  g_test_add_func ("/server/api/erase", test_erase);
+  g_test_add_func ("/server/api/metrics", test_metrics);
+  g_test_add_func ("/server/api/shutdown", test_shutdown);
+  status = g_test_run ();
+
+  if (t.server != NULL && !g_subprocess_get_if_exited (t.server))
+    g_subprocess_force_exit (t.server);
+  g_clear_object (&t.server);
+  g_clear_object (&t.session);
+  if (status == 0)
+    {
+      remove_tree (t.root);
+      remove_tree (t.courses_dir);
+    }
+  g_free (t.root);
+  g_clear_object (&t.course);
+  g_clear_pointer (&t.alice_events, g_ptr_array_unref);
+  g_clear_pointer (&t.secrets, g_ptr_array_unref);
+  g_free (t.data_dir);
+  g_free (t.courses_dir);
+  g_free (t.course_dir);
+  g_free (t.log_path);
+  g_free (t.base);
+  g_free (t.code);
+  g_free (t.code_once);
+  g_free (t.code_spare);
+  g_free (t.alice_token);
+  g_free (t.alice_id);
+  g_free (t.alice_device2);
+  g_free (t.bob_token);
+  return status;
+}
