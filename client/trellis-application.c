@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "trellis-account-window.h"
 #include "trellis-application.h"
 #include "trellis-preferences-window.h"
 #include "trellis-window.h"
@@ -19,6 +20,7 @@ struct _TrellisApplication
 
   TrellisCourseLibrary *library;
   TrellisProgressStore *store;
+  TrellisSync          *sync;
   GSettings            *settings;   /* NULL when the schema is not installed */
   char                 *course_dir;
   TrLang                language;
@@ -49,6 +51,13 @@ trellis_application_get_library (TrellisApplication *self)
 {
   g_return_val_if_fail (TRELLIS_IS_APPLICATION (self), NULL);
   return self->library;
+}
+
+TrellisSync *
+trellis_application_get_sync (TrellisApplication *self)
+{
+  g_return_val_if_fail (TRELLIS_IS_APPLICATION (self), NULL);
+  return self->sync;
 }
 
 TrellisProgressStore *
@@ -132,10 +141,17 @@ store_opened_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
+  g_autoptr(TrellisApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!trellis_progress_store_open_finish (TRELLIS_PROGRESS_STORE (object), result, &error))
-    g_warning ("Cannot open the progress store: %s", error->message);
+    {
+      g_warning ("Cannot open the progress store: %s", error->message);
+      return;
+    }
+  /* Syncing needs the store's events; without an account it does nothing. */
+  if (self->sync != NULL)
+    trellis_sync_start (self->sync);
 }
 
 static gboolean
@@ -143,7 +159,7 @@ load_after_first_frame_cb (gpointer user_data)
 {
   TrellisApplication *self = user_data;
 
-  trellis_progress_store_open_async (self->store, NULL, store_opened_cb, NULL);
+  trellis_progress_store_open_async (self->store, NULL, store_opened_cb, g_object_ref (self));
   trellis_course_library_load_async (self->library, NULL, NULL, NULL);
   return G_SOURCE_REMOVE;
 }
@@ -173,6 +189,7 @@ trellis_application_startup (GApplication *application)
   self->library = self->course_dir != NULL ? trellis_course_library_new_for_course (self->course_dir)
                                            : trellis_course_library_new (NULL);
   self->store = trellis_progress_store_new (NULL);
+  self->sync = trellis_sync_new (self->store);
   /* Below the priority of drawing: the window shows before the disk work
    * of reading courses and progress competes with it for the CPU. */
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, load_after_first_frame_cb, g_object_ref (self), g_object_unref);
@@ -222,6 +239,19 @@ preferences_activated (GSimpleAction *action,
 }
 
 static void
+account_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  TrellisApplication *self = TRELLIS_APPLICATION (user_data);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *account = trellis_account_window_new (self->sync);
+
+  gtk_window_set_transient_for (GTK_WINDOW (account), window);
+  gtk_window_present (GTK_WINDOW (account));
+}
+
+static void
 about_activated (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
@@ -241,6 +271,7 @@ about_activated (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "preferences", preferences_activated },
+  { "account", account_activated },
   { "about", about_activated },
 };
 
@@ -250,6 +281,7 @@ trellis_application_dispose (GObject *object)
   TrellisApplication *self = TRELLIS_APPLICATION (object);
 
   g_clear_object (&self->library);
+  g_clear_object (&self->sync);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->course_dir, g_free);

@@ -10,6 +10,7 @@
 #include "tr-lang.h"
 #include "trellis-course-library.h"
 #include "trellis-progress-store.h"
+#include "trellis-sync.h"
 
 G_BEGIN_DECLS
 
@@ -22,5 +23,6 @@ TrellisCourseLibrary *trellis_application_get_library  (TrellisApplication *self
 TrellisProgressStore *trellis_application_get_store    (TrellisApplication *self);
 GSettings            *trellis_application_get_settings (TrellisApplication *self);
 TrLang                trellis_application_get_language (TrellisApplication *self);
+TrellisSync          *trellis_application_get_sync     (TrellisApplication *self);
 
 G_END_DECLS

@@ -119,54 +119,28 @@ compare_names (gconstpointer a,
   return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
 }
 
+/* The courses and paths in one folder, in name order. */
 static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
+load_folder (const char   *dir,
+             LoadResult   *result,
+             GStrvBuilder *problems,
              GCancellable *cancellable)
 {
-  TrellisCourseLibrary *self = source_object;
-  const char *dir = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDir) folder = NULL;
+  g_autoptr(GDir) folder = g_dir_open (dir, 0, NULL);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GStrvBuilder) problems = g_strv_builder_new ();
-  LoadResult *result;
   const char *name;
 
-  if (self->authoring)
-    {
-      result = g_new0 (LoadResult, 1);
-      result->courses = g_ptr_array_new_with_free_func (g_object_unref);
-      result->paths = g_ptr_array_new_with_free_func (g_object_unref);
-      load_one_course (dir, result);
-      g_task_return_pointer (task, result, (GDestroyNotify) load_result_free);
-      return;
-    }
-
-  folder = g_dir_open (dir, 0, &error);
-  if (folder == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  while ((name = g_dir_read_name (folder)) != NULL)
+  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
     if (name[0] != '.')
       g_ptr_array_add (names, g_strdup (name));
   g_ptr_array_sort (names, compare_names);
 
-  result = g_new0 (LoadResult, 1);
-  result->courses = g_ptr_array_new_with_free_func (g_object_unref);
-  result->paths = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < names->len; i++)
+  for (guint i = 0; i < names->len && !g_cancellable_is_cancelled (cancellable); i++)
     {
       g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
       g_autofree char *course_json = g_build_filename (path, "course.json", NULL);
       g_autofree char *path_json = g_build_filename (path, "path.json", NULL);
 
-      if (g_cancellable_is_cancelled (cancellable))
-        break;
       if (g_file_test (course_json, G_FILE_TEST_IS_REGULAR))
         {
           g_autoptr(GError) load_error = NULL;
@@ -191,6 +165,60 @@ load_thread (GTask        *task,
             }
         }
     }
+}
+
+/* A course installed from the institute's server replaces the bundled one
+ * with the same id: the later in the array wins. */
+static void
+keep_latest_of_each_id (GPtrArray   *items,
+                        const char *(*get_id) (gpointer))
+{
+  for (guint i = 0; i < items->len; i++)
+    for (guint j = i + 1; j < items->len; j++)
+      if (g_strcmp0 (get_id (g_ptr_array_index (items, i)), get_id (g_ptr_array_index (items, j))) == 0)
+        {
+          g_ptr_array_remove_index (items, i);
+          i--;
+          break;
+        }
+}
+
+/* Where courses downloaded from an institute's server are kept. */
+char *
+trellis_course_library_get_updates_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "trellis", "courses", NULL);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  TrellisCourseLibrary *self = source_object;
+  const char *dir = task_data;
+  g_autoptr(GStrvBuilder) problems = g_strv_builder_new ();
+  g_autofree char *updates = trellis_course_library_get_updates_dir ();
+  LoadResult *result;
+
+  result = g_new0 (LoadResult, 1);
+  result->courses = g_ptr_array_new_with_free_func (g_object_unref);
+  result->paths = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (self->authoring)
+    {
+      load_one_course (dir, result);
+      g_task_return_pointer (task, result, (GDestroyNotify) load_result_free);
+      return;
+    }
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    g_strv_builder_add (problems, dir);
+  load_folder (dir, result, problems, cancellable);
+  load_folder (updates, result, problems, cancellable);
+  keep_latest_of_each_id (result->courses, (const char *(*) (gpointer)) tr_course_get_id);
+  keep_latest_of_each_id (result->paths, (const char *(*) (gpointer)) tr_learning_path_get_id);
   result->problems = g_strv_builder_end (problems);
   g_task_return_pointer (task, result, (GDestroyNotify) load_result_free);
 }

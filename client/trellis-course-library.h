@@ -16,6 +16,7 @@ G_DECLARE_FINAL_TYPE (TrellisCourseLibrary, trellis_course_library, TRELLIS, COU
 TrellisCourseLibrary *trellis_course_library_new          (const char            *dir);
 TrellisCourseLibrary *trellis_course_library_new_for_course (const char           *course_dir);
 gboolean              trellis_course_library_is_authoring (TrellisCourseLibrary  *self);
+char                 *trellis_course_library_get_updates_dir (void);
 const char           *trellis_course_library_get_dir      (TrellisCourseLibrary  *self);
 GListModel           *trellis_course_library_get_courses  (TrellisCourseLibrary  *self);
 GListModel           *trellis_course_library_get_paths    (TrellisCourseLibrary  *self);

@@ -46,6 +46,10 @@ typedef enum
   STMT_UPSERT_NOTE,
   STMT_DELETE_NOTE,
   STMT_UPSERT_POSITION,
+  STMT_INSERT_SYNCED_EVENT,
+  STMT_MARK_SYNCED,
+  STMT_UPSERT_META,
+  STMT_DELETE_META,
   N_STMTS
 } Stmt;
 
@@ -62,6 +66,11 @@ static const char * const stmt_sql[N_STMTS] = {
   "DELETE FROM notes WHERE course_id = ?1 AND object = ?2",
   "INSERT INTO positions (course_id, place, updated) VALUES (?1, ?2, ?3)"
   " ON CONFLICT (course_id) DO UPDATE SET place = excluded.place, updated = excluded.updated",
+  "INSERT INTO events (id, actor, verb, course_id, course_version, object, result, timestamp, synced)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1) ON CONFLICT (id) DO UPDATE SET synced = 1",
+  "UPDATE events SET synced = 1 WHERE id = ?1",
+  "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  "DELETE FROM meta WHERE key = ?1",
 };
 
 typedef struct
@@ -75,6 +84,9 @@ typedef enum
   ITEM_EVENT,
   ITEM_NOTE,
   ITEM_POSITION,
+  ITEM_SYNCED_EVENT,
+  ITEM_MARK_SYNCED,
+  ITEM_META,
   ITEM_STOP,
 } ItemKind;
 
@@ -84,10 +96,11 @@ typedef struct
 {
   ItemKind  kind;
   guint64   seq;
-  TrEvent  *event;      /* ITEM_EVENT, without its result */
+  TrEvent  *event;      /* ITEM_EVENT, ITEM_SYNCED_EVENT, without its result */
   char     *course_id;  /* ITEM_NOTE, ITEM_POSITION */
-  char     *object;     /* ITEM_NOTE */
-  char     *text;       /* the result as JSON, the note (NULL deletes it) or the place */
+  char     *object;     /* ITEM_NOTE; the event id (ITEM_MARK_SYNCED) or key (ITEM_META) */
+  char     *text;       /* the result as JSON, the note (NULL deletes it), the place or
+                         * the meta value (NULL deletes it) */
   gint64    updated;
 } Item;
 
@@ -98,6 +111,8 @@ typedef struct
   GPtrArray  *events;
   GHashTable *notes;
   GHashTable *positions;
+  GHashTable *unsynced;
+  GHashTable *meta;
 } OpenData;
 
 struct _TrellisProgressStore
@@ -110,6 +125,8 @@ struct _TrellisProgressStore
   GPtrArray  *events;         /* TrEvent*, oldest first */
   GHashTable *notes;          /* course id → (object → text) */
   GHashTable *positions;      /* course id → place */
+  GHashTable *unsynced;       /* ids of the events the server does not have yet */
+  GHashTable *meta;           /* key → value */
   guint       opening : 1;
   guint       open : 1;
 
@@ -177,6 +194,8 @@ open_data_free (gpointer data)
   g_clear_pointer (&open_data->events, g_ptr_array_unref);
   g_clear_pointer (&open_data->notes, g_hash_table_unref);
   g_clear_pointer (&open_data->positions, g_hash_table_unref);
+  g_clear_pointer (&open_data->unsynced, g_hash_table_unref);
+  g_clear_pointer (&open_data->meta, g_hash_table_unref);
   g_free (open_data);
 }
 
@@ -218,6 +237,10 @@ apply_item (TrellisProgressStore *self,
     notes_table_set (self->notes, item->course_id, item->object, item->text);
   else if (item->kind == ITEM_POSITION)
     g_hash_table_insert (self->positions, g_strdup (item->course_id), g_strdup (item->text));
+  else if (item->kind == ITEM_META && item->text != NULL)
+    g_hash_table_insert (self->meta, g_strdup (item->object), g_strdup (item->text));
+  else if (item->kind == ITEM_META)
+    g_hash_table_remove (self->meta, item->object);
 }
 
 static void
@@ -261,7 +284,8 @@ write_item (Connection *conn,
   switch (item->kind)
     {
     case ITEM_EVENT:
-      stmt = conn->stmts[STMT_INSERT_EVENT];
+    case ITEM_SYNCED_EVENT:
+      stmt = conn->stmts[item->kind == ITEM_EVENT ? STMT_INSERT_EVENT : STMT_INSERT_SYNCED_EVENT];
       sqlite3_bind_text (stmt, 1, item->event->id, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, item->event->actor, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 3, tr_verb_to_string (item->event->verb), -1, SQLITE_STATIC);
@@ -288,6 +312,18 @@ write_item (Connection *conn,
       sqlite3_bind_text (stmt, 1, item->course_id, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, item->text, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 3, item->updated);
+      return run_stmt (stmt);
+
+    case ITEM_MARK_SYNCED:
+      stmt = conn->stmts[STMT_MARK_SYNCED];
+      sqlite3_bind_text (stmt, 1, item->object, -1, SQLITE_STATIC);
+      return run_stmt (stmt);
+
+    case ITEM_META:
+      stmt = conn->stmts[item->text != NULL ? STMT_UPSERT_META : STMT_DELETE_META];
+      sqlite3_bind_text (stmt, 1, item->object, -1, SQLITE_STATIC);
+      if (item->text != NULL)
+        sqlite3_bind_text (stmt, 2, item->text, -1, SQLITE_STATIC);
       return run_stmt (stmt);
 
     case ITEM_STOP:
@@ -531,6 +567,39 @@ load_position (OpenData     *data,
   g_hash_table_insert (data->positions, g_strdup (COLUMN (stmt, 0)), g_strdup (COLUMN (stmt, 1)));
 }
 
+static void
+load_unsynced (OpenData     *data,
+               sqlite3_stmt *stmt)
+{
+  g_hash_table_add (data->unsynced, g_strdup (COLUMN (stmt, 0)));
+}
+
+static void
+load_meta (OpenData     *data,
+           sqlite3_stmt *stmt)
+{
+  g_hash_table_insert (data->meta, g_strdup (COLUMN (stmt, 0)), g_strdup (COLUMN (stmt, 1)));
+}
+
+/* A stored event skipped by load_event () is not waiting to be sent either. */
+static void
+prune_unsynced (OpenData *data)
+{
+  g_autoptr(GHashTable) loaded = NULL;
+  GHashTableIter iter;
+  gpointer id;
+
+  if (g_hash_table_size (data->unsynced) == 0)
+    return;
+  loaded = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < data->events->len; i++)
+    g_hash_table_add (loaded, ((TrEvent *) g_ptr_array_index (data->events, i))->id);
+  g_hash_table_iter_init (&iter, data->unsynced);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    if (!g_hash_table_contains (loaded, id))
+      g_hash_table_iter_remove (&iter);
+}
+
 static gboolean
 load_rows (OpenData     *data,
            const char   *sql,
@@ -576,6 +645,8 @@ open_thread (GTask        *task,
   data->events = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_event_free);
   data->notes = notes_table_new ();
   data->positions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  data->unsynced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  data->meta = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (sqlite3_open_v2 (path, &data->conn->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
     {
       set_sqlite_error (data->conn->db, &error);
@@ -594,8 +665,11 @@ open_thread (GTask        *task,
       !load_rows (data, "SELECT id, actor, verb, course_id, course_version, object, result, timestamp"
                         " FROM events ORDER BY timestamp, rowid", load_event, &error) ||
       !load_rows (data, "SELECT course_id, object, text FROM notes", load_note, &error) ||
-      !load_rows (data, "SELECT course_id, place FROM positions", load_position, &error))
+      !load_rows (data, "SELECT course_id, place FROM positions", load_position, &error) ||
+      !load_rows (data, "SELECT id FROM events WHERE synced = 0", load_unsynced, &error) ||
+      !load_rows (data, "SELECT key, value FROM meta", load_meta, &error))
     goto failed;
+  prune_unsynced (data);
 
   for (guint i = 0; i < N_STMTS; i++)
     if (sqlite3_prepare_v3 (db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
@@ -665,6 +739,20 @@ trellis_progress_store_open_finish (TrellisProgressStore  *self,
   self->notes = g_steal_pointer (&data->notes);
   g_hash_table_unref (self->positions);
   self->positions = g_steal_pointer (&data->positions);
+  /* Events recorded before the open are not on the server either. */
+  {
+    GHashTableIter iter;
+    gpointer id;
+
+    g_hash_table_iter_init (&iter, data->unsynced);
+    while (g_hash_table_iter_next (&iter, &id, NULL))
+      {
+        g_hash_table_iter_steal (&iter);
+        g_hash_table_add (self->unsynced, id);
+      }
+  }
+  g_hash_table_unref (self->meta);
+  self->meta = g_steal_pointer (&data->meta);
 
   g_mutex_lock (&self->lock);
   for (GList *l = self->queue.head; l != NULL; l = l->next)
@@ -732,6 +820,7 @@ trellis_progress_store_record (TrellisProgressStore *self,
   event = tr_event_new (self->actor, verb, tr_course_get_id (course), tr_course_get_version (course),
                         object, result);
   g_ptr_array_add (self->events, event);
+  g_hash_table_add (self->unsynced, g_strdup (event->id));
 
   item = item_new (ITEM_EVENT);
   item->event = tr_event_copy (event);
@@ -832,6 +921,147 @@ trellis_progress_store_flush (TrellisProgressStore *self)
   g_mutex_unlock (&self->lock);
 }
 
+/* Sync. Everything here reads and writes the events and the meta table
+ * only: notes never leave the device. */
+
+/* Copies of at most @max events the server does not have yet, oldest
+ * first. */
+GPtrArray *
+trellis_progress_store_get_unsynced (TrellisProgressStore *self,
+                                     guint                 max)
+{
+  GPtrArray *unsynced;
+
+  g_return_val_if_fail (TRELLIS_IS_PROGRESS_STORE (self), NULL);
+  g_return_val_if_fail (self->open, NULL);
+
+  unsynced = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_event_free);
+  for (guint i = 0; i < self->events->len && unsynced->len < max; i++)
+    {
+      const TrEvent *event = g_ptr_array_index (self->events, i);
+
+      if (g_hash_table_contains (self->unsynced, event->id))
+        g_ptr_array_add (unsynced, tr_event_copy (event));
+    }
+  return unsynced;
+}
+
+/* @ids: NULL-terminated; the events the server has confirmed. */
+void
+trellis_progress_store_mark_synced (TrellisProgressStore *self,
+                                    const char * const   *ids)
+{
+  g_return_if_fail (TRELLIS_IS_PROGRESS_STORE (self));
+  g_return_if_fail (self->open);
+  g_return_if_fail (ids != NULL);
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      Item *item;
+
+      if (!g_hash_table_remove (self->unsynced, ids[i]))
+        continue;
+      item = item_new (ITEM_MARK_SYNCED);
+      item->object = g_strdup (ids[i]);
+      enqueue_locked (self, item);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+/* Adds the events (TrEvent*) that this device does not know yet, as
+ * already on the server. The log stays ordered by time. Returns how many
+ * were new; "changed" is emitted when any was. */
+guint
+trellis_progress_store_merge (TrellisProgressStore *self,
+                              GPtrArray            *events)
+{
+  g_autoptr(GHashTable) known = NULL;
+  guint n_new = 0;
+
+  g_return_val_if_fail (TRELLIS_IS_PROGRESS_STORE (self), 0);
+  g_return_val_if_fail (self->open, 0);
+  g_return_val_if_fail (events != NULL, 0);
+
+  known = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < self->events->len; i++)
+    g_hash_table_add (known, ((TrEvent *) g_ptr_array_index (self->events, i))->id);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const TrEvent *event = g_ptr_array_index (events, i);
+      TrEvent *copy;
+      Item *item;
+      guint at;
+
+      g_return_val_if_fail (event != NULL && event->id != NULL, n_new);
+      if (g_hash_table_contains (known, event->id))
+        continue;
+
+      copy = tr_event_copy (event);
+      for (at = self->events->len; at > 0; at--)
+        if (((TrEvent *) g_ptr_array_index (self->events, at - 1))->timestamp <= copy->timestamp)
+          break;
+      g_ptr_array_insert (self->events, at, copy);
+      g_hash_table_add (known, copy->id);
+
+      item = item_new (ITEM_SYNCED_EVENT);
+      item->event = tr_event_copy (copy);
+      if (copy->result != NULL)
+        {
+          g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), copy->result);
+
+          item->text = json_to_string (node, FALSE);
+          g_clear_pointer (&item->event->result, json_object_unref);
+        }
+      enqueue (self, item);
+      n_new++;
+    }
+
+  if (n_new > 0)
+    g_signal_emit (self, signals[CHANGED], 0);
+  return n_new;
+}
+
+/* How many events wait to be sent to the server. */
+guint
+trellis_progress_store_get_pending_count (TrellisProgressStore *self)
+{
+  g_return_val_if_fail (TRELLIS_IS_PROGRESS_STORE (self), 0);
+  return g_hash_table_size (self->unsynced);
+}
+
+char *
+trellis_progress_store_get_meta (TrellisProgressStore *self,
+                                 const char           *key)
+{
+  g_return_val_if_fail (TRELLIS_IS_PROGRESS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return g_strdup (g_hash_table_lookup (self->meta, key));
+}
+
+/* A NULL value deletes the key. */
+void
+trellis_progress_store_set_meta (TrellisProgressStore *self,
+                                 const char           *key,
+                                 const char           *value)
+{
+  Item *item;
+
+  g_return_if_fail (TRELLIS_IS_PROGRESS_STORE (self));
+  g_return_if_fail (key != NULL);
+
+  /* Before the open, what is on disk is not known yet. */
+  if (self->open && g_strcmp0 (g_hash_table_lookup (self->meta, key), value) == 0)
+    return;
+  item = item_new (ITEM_META);
+  item->object = g_strdup (key);
+  item->text = g_strdup (value);
+  apply_item (self, item);
+  enqueue (self, item);
+}
+
 static void
 trellis_progress_store_dispose (GObject *object)
 {
@@ -870,6 +1100,8 @@ trellis_progress_store_finalize (GObject *object)
   g_ptr_array_unref (self->events);
   g_hash_table_unref (self->notes);
   g_hash_table_unref (self->positions);
+  g_hash_table_unref (self->unsynced);
+  g_hash_table_unref (self->meta);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
 
@@ -884,7 +1116,8 @@ trellis_progress_store_class_init (TrellisProgressStoreClass *klass)
   object_class->dispose = trellis_progress_store_dispose;
   object_class->finalize = trellis_progress_store_finalize;
 
-  /* Emitted when an event is recorded and when the stored log is loaded. */
+  /* Emitted when an event is recorded or merged from the server, and when
+   * the stored log is loaded. */
   signals[CHANGED] =
     g_signal_new ("changed",
                   G_TYPE_FROM_CLASS (klass),
@@ -899,6 +1132,8 @@ trellis_progress_store_init (TrellisProgressStore *self)
   self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_event_free);
   self->notes = notes_table_new ();
   self->positions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->unsynced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->meta = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   g_queue_init (&self->queue);

@@ -47,4 +47,18 @@ void                  trellis_progress_store_set_position  (TrellisProgressStore
                                                             const char            *place);
 void                  trellis_progress_store_flush         (TrellisProgressStore  *self);
 
+/* Sync: which events the server has, and the sync engine's own settings. */
+GPtrArray            *trellis_progress_store_get_unsynced       (TrellisProgressStore  *self,
+                                                                 guint                  max);
+void                  trellis_progress_store_mark_synced        (TrellisProgressStore  *self,
+                                                                 const char * const    *ids);
+guint                 trellis_progress_store_merge              (TrellisProgressStore  *self,
+                                                                 GPtrArray             *events);
+guint                 trellis_progress_store_get_pending_count  (TrellisProgressStore  *self);
+char                 *trellis_progress_store_get_meta           (TrellisProgressStore  *self,
+                                                                 const char            *key);
+void                  trellis_progress_store_set_meta           (TrellisProgressStore  *self,
+                                                                 const char            *key,
+                                                                 const char            *value);
+
 G_END_DECLS

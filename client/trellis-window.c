@@ -14,10 +14,12 @@
 #include "tr-course.h"
 #include "trellis-catalogue-page.h"
 #include "trellis-course-page.h"
+#include "trellis-course-updater.h"
 #include "trellis-lesson-page.h"
 #include "trellis-quiz-page.h"
 #include "trellis-scenario-page.h"
 #include "trellis-signal-page.h"
+#include "trellis-sync-indicator.h"
 #include "trellis-window.h"
 
 struct _TrellisWindow
@@ -28,7 +30,11 @@ struct _TrellisWindow
   char                 *place;          /* the activity shown, or NULL */
 
   GtkStack             *stack;
+  AdwToastOverlay      *toast_overlay;
+  GStrv                 updates;        /* course ids the server offers in a new version */
+  guint                 n_installing;
   GtkButton            *back_button;
+  AdwHeaderBar         *header_bar;
   AdwWindowTitle       *window_title;
   AdwBin               *catalogue_bin;
   AdwBin               *course_bin;
@@ -41,6 +47,10 @@ struct _TrellisWindow
 };
 
 G_DEFINE_FINAL_TYPE (TrellisWindow, trellis_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void courses_available_cb (TrellisSync   *sync,
+                                  GPtrArray     *server_courses,
+                                  TrellisWindow *self);
 
 static const char *
 visible_page (TrellisWindow *self)
@@ -349,6 +359,9 @@ trellis_window_new (TrellisApplication *application)
     gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
                                  g_settings_get_int (settings, "window-height"));
 
+  adw_header_bar_pack_end (self->header_bar,
+                           trellis_sync_indicator_new (trellis_application_get_sync (application)));
+
   self->catalogue_page = TRELLIS_CATALOGUE_PAGE (trellis_catalogue_page_new (application));
   adw_bin_set_child (self->catalogue_bin, GTK_WIDGET (self->catalogue_page));
   g_signal_connect_object (self->catalogue_page, "course-activated", G_CALLBACK (course_activated_cb), self, 0);
@@ -361,8 +374,105 @@ trellis_window_new (TrellisApplication *application)
   g_signal_connect_object (store, "changed", G_CALLBACK (progress_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (application, "notify::language", G_CALLBACK (language_changed_cb),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (trellis_application_get_sync (application), "courses-available",
+                           G_CALLBACK (courses_available_cb), self, 0);
   update_library_page (self);
   return self;
+}
+
+/* Courses from the institute's server: offered, never forced. */
+
+static void
+show_toast (TrellisWindow *self,
+            const char    *title)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}
+
+static void
+installed_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TrellisWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = trellis_course_install_finish (result, &error);
+
+  if (id == NULL)
+    {
+      g_autofree char *title = g_strdup_printf (_("A course could not be installed: %s"), error->message);
+
+      show_toast (self, title);
+    }
+  if (--self->n_installing == 0)
+    {
+      trellis_course_library_load_async (trellis_application_get_library (self->application), NULL, NULL, NULL);
+      show_toast (self, _("The courses from your institute are up to date"));
+    }
+}
+
+static void
+package_fetched_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(TrellisWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) package = trellis_sync_fetch_package_finish (TRELLIS_SYNC (source), result, &error);
+  g_autofree char *updates_dir = trellis_course_library_get_updates_dir ();
+
+  if (package == NULL)
+    {
+      g_autofree char *title = g_strdup_printf (_("A course could not be downloaded: %s"), error->message);
+
+      show_toast (self, title);
+      if (--self->n_installing == 0)
+        trellis_course_library_load_async (trellis_application_get_library (self->application), NULL, NULL, NULL);
+      return;
+    }
+  trellis_course_install_async (package, updates_dir, NULL, installed_cb, g_object_ref (self));
+}
+
+static void
+install_updates (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  TrellisWindow *self = TRELLIS_WINDOW (widget);
+  g_auto(GStrv) ids = g_steal_pointer (&self->updates);
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      self->n_installing++;
+      trellis_sync_fetch_package_async (trellis_application_get_sync (self->application), ids[i], NULL,
+                                        package_fetched_cb, g_object_ref (self));
+    }
+}
+
+static void
+courses_available_cb (TrellisSync   *sync,
+                      GPtrArray     *server_courses,
+                      TrellisWindow *self)
+{
+  g_auto(GStrv) updates = trellis_course_updates_find (trellis_application_get_library (self->application),
+                                                       server_courses);
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+  guint n = g_strv_length (updates);
+
+  /* Offer once per set of updates, and not while installing them. */
+  if (n == 0 || self->n_installing > 0 ||
+      (self->updates != NULL && g_strv_equal ((const char * const *) updates, (const char * const *) self->updates)))
+    return;
+  g_strfreev (self->updates);
+  self->updates = g_steal_pointer (&updates);
+  title = g_strdup_printf (ngettext ("Your institute offers %u new or updated course",
+                                     "Your institute offers %u new or updated courses", n), n);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Install"));
+  adw_toast_set_action_name (toast, "window.install-updates");
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /* Public ways in, for tests and tools/trellis-screenshots. */
@@ -403,6 +513,7 @@ trellis_window_dispose (GObject *object)
   TrellisWindow *self = TRELLIS_WINDOW (object);
 
   g_clear_pointer (&self->place, g_free);
+  g_clear_pointer (&self->updates, g_strfreev);
 
   G_OBJECT_CLASS (trellis_window_parent_class)->dispose (object);
 }
@@ -420,7 +531,9 @@ trellis_window_class_init (TrellisWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/trellis/Trellis/trellis-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TrellisWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, TrellisWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TrellisWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, TrellisWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, TrellisWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, TrellisWindow, catalogue_bin);
   gtk_widget_class_bind_template_child (widget_class, TrellisWindow, course_bin);
@@ -429,6 +542,7 @@ trellis_window_class_init (TrellisWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrellisWindow, problems_page);
 
   gtk_widget_class_install_action (widget_class, "window.back", NULL, go_back);
+  gtk_widget_class_install_action (widget_class, "window.install-updates", NULL, install_updates);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "window.back", NULL);
 
   g_type_ensure (TRELLIS_TYPE_CATALOGUE_PAGE);
