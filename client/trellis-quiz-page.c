@@ -173,6 +173,120 @@ new_verdict (gboolean    good,
   return box;
 }
 
+/* Answers given so far stay on this device (the store's meta, never synced),
+ * so closing Trellis in the middle of the quiz loses nothing. */
+static char *
+draft_key (TrellisQuizPage *self)
+{
+  return g_strdup_printf ("draft/%s/quiz", tr_course_get_id (self->course));
+}
+
+static void
+save_draft (TrellisQuizPage *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *key = draft_key (self);
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "current");
+  json_builder_add_int_value (builder, self->current);
+  json_builder_set_member_name (builder, "answers");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->answers->len; i++)
+    {
+      const char * const *answer = g_ptr_array_index (self->answers, i);
+
+      if (answer == NULL)
+        {
+          json_builder_add_null_value (builder);
+          continue;
+        }
+      json_builder_begin_array (builder);
+      for (guint j = 0; answer[j] != NULL; j++)
+        json_builder_add_string_value (builder, answer[j]);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  trellis_progress_store_set_meta (self->store, key, text);
+}
+
+static void
+clear_draft (TrellisQuizPage *self)
+{
+  g_autofree char *key = draft_key (self);
+
+  trellis_progress_store_set_meta (self->store, key, NULL);
+}
+
+/* Takes a saved draft only when it still fits the quiz: as many answers as
+ * questions, ids of the question's own options, orderings complete. */
+static gboolean
+restore_draft (TrellisQuizPage *self)
+{
+  g_autofree char *key = draft_key (self);
+  g_autofree char *text = trellis_progress_store_get_meta (self->store, key);
+  g_autoptr(JsonNode) root = text != NULL ? json_from_string (text, NULL) : NULL;
+  g_autoptr(GPtrArray) answers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  JsonObject *object;
+  JsonArray *array;
+  gint64 current;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  object = json_node_get_object (root);
+  array = json_object_get_array_member (object, "answers");
+  current = json_object_get_int_member_with_default (object, "current", 0);
+  if (array == NULL || json_array_get_length (array) != self->quiz->questions->len ||
+      current < 0 || current >= (gint64) self->quiz->questions->len)
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      const TrQuestion *question = get_question (self, i);
+      JsonNode *node = json_array_get_element (array, i);
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      GStrv answer;
+      guint n = 0;
+
+      if (JSON_NODE_HOLDS_NULL (node) && question->type != TR_QUESTION_ORDERING)
+        {
+          g_ptr_array_add (answers, NULL);
+          continue;
+        }
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        return FALSE;
+      for (guint j = 0; j < json_array_get_length (json_node_get_array (node)); j++)
+        {
+          const char *id = json_array_get_string_element (json_node_get_array (node), j);
+          gboolean known = FALSE;
+
+          for (guint k = 0; id != NULL && k < question->options->len && !known; k++)
+            known = g_str_equal (((TrOption *) g_ptr_array_index (question->options, k))->id, id);
+          if (!known)
+            return FALSE;
+          g_strv_builder_add (builder, id);
+          n++;
+        }
+      if (question->type == TR_QUESTION_ORDERING && n != question->options->len)
+        return FALSE;
+      answer = g_strv_builder_end (builder);
+      if (answer[0] == NULL)
+        g_clear_pointer (&answer, g_strfreev);
+      g_ptr_array_add (answers, answer);
+    }
+
+  g_ptr_array_set_size (self->answers, 0);
+  for (guint i = 0; i < answers->len; i++)
+    g_ptr_array_add (self->answers, g_steal_pointer (&g_ptr_array_index (answers, i)));
+  self->current = (guint) current;
+  return TRUE;
+}
+
 static void
 option_toggled_cb (TrellisQuizPage *self)
 {
@@ -189,6 +303,7 @@ option_toggled_cb (TrellisQuizPage *self)
     g_clear_pointer (&answer, g_strfreev);
   g_strfreev (g_ptr_array_index (self->answers, self->current));
   g_ptr_array_index (self->answers, self->current) = answer;
+  save_draft (self);
 }
 
 static void
@@ -230,6 +345,7 @@ move_item (TrellisQuizPage *self,
   gtk_string_list_splice (self->order, first, 2,
                           (const char * const[]) { order[first], order[first + 1], NULL });
   focus_move_button (GTK_WIDGET (gtk_list_box_get_row_at_index (self->answer_list, to)), delta);
+  save_draft (self);
 }
 
 static void
@@ -585,6 +701,7 @@ show_result (TrellisQuizPage *self)
   trellis_progress_store_record (self->store, self->course,
                                  score.passed ? TR_VERB_PASSED : TR_VERB_FAILED,
                                  "quiz", result);
+  clear_draft (self);
 }
 
 static void
@@ -592,6 +709,7 @@ previous_clicked_cb (TrellisQuizPage *self)
 {
   if (self->quiz != NULL && self->current > 0)
     show_question (self, self->current - 1);
+  save_draft (self);
 }
 
 static void
@@ -599,6 +717,7 @@ next_clicked_cb (TrellisQuizPage *self)
 {
   if (self->quiz != NULL && self->current + 1 < self->quiz->questions->len)
     show_question (self, self->current + 1);
+  save_draft (self);
 }
 
 static void
@@ -611,6 +730,7 @@ finish_clicked_cb (TrellisQuizPage *self)
 static void
 try_again_clicked_cb (TrellisQuizPage *self)
 {
+  clear_draft (self);
   trellis_quiz_page_start (self);
 }
 
@@ -634,7 +754,8 @@ trellis_quiz_page_new (TrellisProgressStore *store,
  * trellis_quiz_page_start:
  *
  * Shows the first question with no answers given and the ordering questions
- * freshly shuffled.
+ * freshly shuffled — or, when the learner left an attempt unfinished, that
+ * attempt where they left it.
  */
 void
 trellis_quiz_page_start (TrellisQuizPage *self)
@@ -658,7 +779,10 @@ trellis_quiz_page_start (TrellisQuizPage *self)
       g_ptr_array_add (self->answers,
                        question->type == TR_QUESTION_ORDERING ? shuffle_items (question) : NULL);
     }
-  show_question (self, 0);
+  /* Resume an unfinished attempt where the learner left it. */
+  restore_draft (self);
+  show_question (self, self->current);
+  save_draft (self);
   trellis_progress_store_set_position (self->store, tr_course_get_id (self->course), "quiz");
 }
 

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "tr-scoring.h"
 #include "trellis-block-view.h"
@@ -38,6 +39,7 @@ struct _TrellisSignalPage
   const TrSignalExercise *exercise;
   GArray                 *rows;
   gboolean                checked;
+  gboolean                resetting;  /* marks change, but not by the learner */
 
   GtkScrolledWindow      *scroller;
   GtkLabel               *title_label;
@@ -81,10 +83,69 @@ update_check_button (TrellisSignalPage *self)
   gtk_widget_set_sensitive (self->check_button, !self->checked && all_marked (self));
 }
 
+/* Marks not yet checked stay on this device (the store's meta, never
+ * synced): leaving in the middle of the exercise loses nothing. One letter
+ * per statement: c (concern), n (no concern) or - (not marked). */
+static char *
+draft_key (TrellisSignalPage *self)
+{
+  return g_strdup_printf ("draft/%s/signal-exercise/%s", tr_course_get_id (self->course), self->exercise->id);
+}
+
+static void
+save_draft (TrellisSignalPage *self)
+{
+  g_autofree char *key = NULL;
+  g_autoptr(GString) marks = g_string_new (NULL);
+
+  if (self->exercise == NULL || self->resetting || self->checked)
+    return;
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      StatementRow *row = &g_array_index (self->rows, StatementRow, i);
+
+      g_string_append_c (marks, gtk_toggle_button_get_active (row->concern_button) ? 'c'
+                                : gtk_toggle_button_get_active (row->no_concern_button) ? 'n' : '-');
+    }
+  key = draft_key (self);
+  trellis_progress_store_set_meta (self->store, key, marks->str);
+}
+
+static void
+clear_draft (TrellisSignalPage *self)
+{
+  g_autofree char *key = draft_key (self);
+
+  trellis_progress_store_set_meta (self->store, key, NULL);
+}
+
+static void
+restore_draft (TrellisSignalPage *self)
+{
+  g_autofree char *key = draft_key (self);
+  g_autofree char *marks = trellis_progress_store_get_meta (self->store, key);
+
+  if (marks == NULL || strlen (marks) != self->rows->len)
+    return;
+  self->resetting = TRUE;
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      StatementRow *row = &g_array_index (self->rows, StatementRow, i);
+
+      if (marks[i] == 'c')
+        gtk_toggle_button_set_active (row->concern_button, TRUE);
+      else if (marks[i] == 'n')
+        gtk_toggle_button_set_active (row->no_concern_button, TRUE);
+    }
+  self->resetting = FALSE;
+  update_check_button (self);
+}
+
 static void
 mark_toggled_cb (TrellisSignalPage *self)
 {
   update_check_button (self);
+  save_draft (self);
 }
 
 static void
@@ -203,6 +264,7 @@ clear_statements (TrellisSignalPage *self)
 static void
 show_unchecked (TrellisSignalPage *self)
 {
+  self->resetting = TRUE;
   self->checked = FALSE;
   for (guint i = 0; i < self->rows->len; i++)
     {
@@ -217,6 +279,7 @@ show_unchecked (TrellisSignalPage *self)
   gtk_widget_set_visible (self->summary_box, FALSE);
   gtk_widget_set_visible (self->try_again_button, FALSE);
   gtk_widget_set_visible (self->check_button, TRUE);
+  self->resetting = FALSE;
   update_check_button (self);
   scroll_to_top (self);
 }
@@ -280,11 +343,14 @@ check_clicked_cb (TrellisSignalPage *self)
   json_object_set_int_member (result, "total", self->rows->len);
   object = g_strdup_printf ("signal-exercise/%s", self->exercise->id);
   trellis_progress_store_record (self->store, self->course, TR_VERB_ANSWERED, object, result);
+  clear_draft (self);
 }
 
 static void
 try_again_clicked_cb (TrellisSignalPage *self)
 {
+  if (self->exercise != NULL)
+    clear_draft (self);
   show_unchecked (self);
   if (self->rows->len > 0)
     gtk_widget_grab_focus (GTK_WIDGET (g_array_index (self->rows, StatementRow, 0).concern_button));
@@ -338,6 +404,7 @@ trellis_signal_page_show_exercise (TrellisSignalPage *self,
       gtk_list_box_append (self->statement_list, create_statement_row (self, i + 1, row));
     }
   show_unchecked (self);
+  restore_draft (self);
 
   place = g_strdup_printf ("signal-exercise/%s", exercise->id);
   trellis_progress_store_set_position (self->store, tr_course_get_id (self->course), place);

@@ -544,6 +544,51 @@ test_language (void)
   fixture_tear_down (&f);
 }
 
+/* Marks not yet checked survive leaving the page (as a restart would), and
+ * are forgotten once checked. */
+static void
+test_resume_marks (void)
+{
+  Fixture f = { 0 };
+  TrellisSignalPage *page;
+  g_autoptr(GPtrArray) concern = NULL;
+  g_autoptr(GPtrArray) no_concern = NULL;
+
+  if (!fixture_set_up (&f))
+    return;
+  page = open_page (&f, TR_LANG_EN);
+  get_mark_buttons (page, &concern, &no_concern);
+  click (g_ptr_array_index (concern, 0));
+  click (g_ptr_array_index (no_concern, 2));
+  g_clear_pointer (&concern, g_ptr_array_unref);
+  g_clear_pointer (&no_concern, g_ptr_array_unref);
+  gtk_window_destroy (GTK_WINDOW (f.window));
+
+  page = open_page (&f, TR_LANG_EN);
+  get_mark_buttons (page, &concern, &no_concern);
+  g_assert_true (gtk_toggle_button_get_active (g_ptr_array_index (concern, 0)));
+  g_assert_false (gtk_toggle_button_get_active (g_ptr_array_index (no_concern, 0)));
+  g_assert_true (gtk_toggle_button_get_active (g_ptr_array_index (no_concern, 2)));
+  g_assert_false (gtk_toggle_button_get_active (g_ptr_array_index (concern, 1)));
+  g_assert_false (gtk_toggle_button_get_active (g_ptr_array_index (no_concern, 1)));
+
+  /* Checked: the next visit starts with no marks. */
+  click (g_ptr_array_index (concern, 1));
+  click (g_ptr_array_index (concern, 3));
+  click (find_button (page, CHECK_LABEL));
+  g_assert_cmpuint (count_events (&f), ==, 1);
+  g_clear_pointer (&concern, g_ptr_array_unref);
+  g_clear_pointer (&no_concern, g_ptr_array_unref);
+  gtk_window_destroy (GTK_WINDOW (f.window));
+  page = open_page (&f, TR_LANG_EN);
+  get_mark_buttons (page, &concern, &no_concern);
+  for (guint i = 0; i < concern->len; i++)
+    g_assert_false (gtk_toggle_button_get_active (g_ptr_array_index (concern, i)) ||
+                    gtk_toggle_button_get_active (g_ptr_array_index (no_concern, i)));
+
+  fixture_tear_down (&f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -556,5 +601,6 @@ main (int    argc,
   g_test_add_func ("/signal-page/marking", test_marking);
   g_test_add_func ("/signal-page/check-and-try-again", test_check_and_try_again);
   g_test_add_func ("/signal-page/language", test_language);
+  g_test_add_func ("/signal-page/resume-marks", test_resume_marks);
   return g_test_run ();
 }
