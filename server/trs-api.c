@@ -22,19 +22,23 @@
 #include <json-glib/json-glib.h>
 
 #include "tr-course.h"
+#include "tr-credential.h"
 #include "tr-event.h"
+#include "tr-jws.h"
+#include "tr-learning-path.h"
 #include "tr-progress.h"
 
 #include "trs-api.h"
 #include "trs-auth.h"
+#include "trs-body.h"
+#include "trs-certificates.h"
+#include "trs-keys.h"
 #include "trs-limits.h"
+#include "trs-verify-page.h"
 
-#define MAX_BODY_SIZE        (1024 * 1024)
-#define MAX_EVENTS           1000
+#define MAX_BODY_SIZE        TRS_BODY_MAX_SIZE
+#define MAX_EVENTS           TRS_BODY_MAX_EVENTS
 #define DEFAULT_PULL_LIMIT   500
-/* json-glib parses recursively: a body of a million "[" would overflow the
- * stack long before it reached the size limit. */
-#define MAX_JSON_DEPTH       64
 #define TOKEN_LIFETIME_MS    (G_GINT64_CONSTANT (30) * 24 * 3600 * 1000)
 /* Each Argon2id hash takes 64 MiB for a tenth of a second: at most
  * HASH_THREADS run at once, and at most MAX_HASHING wait or run, beyond
@@ -50,6 +54,12 @@
 #define MAX_NAME_CHARS       200
 #define MAX_EMAIL_BYTES      254
 #define MAX_TOKEN_BYTES      256
+#define MAX_ID_BYTES         128
+#define MAX_REASON_CHARS     200
+/* The status list is rebuilt when a revocation changes it, and at least
+ * this often, so that its validFrom tells a client how fresh it is. */
+#define STATUS_LIST_MAX_AGE_US (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
+#define STATUS_LIST_PATH     "/api/v1/status-list"
 
 /* Not in libsoup 3.2's SoupStatus. */
 #define STATUS_TOO_MANY_REQUESTS 429
@@ -87,6 +97,20 @@ struct _TrsApi
   guint       n_hashing;
   guint       n_pending;
   gboolean    log_requests;
+
+  /* Certificates. Set before the server listens, read-only afterwards. */
+  GPtrArray  *paths;        /* TrLearningPath*, sorted by id */
+  char       *public_url;   /* without a "/" at the end */
+  char       *data_dir;
+
+  /* Signing happens on the database thread; the mutexes are for the start,
+   * which loads the key from the main thread. */
+  GMutex      keys_mutex;
+  GHashTable *secret_keys;  /* kid → sodium_malloc'ed secret key */
+  GMutex      status_list_mutex;
+  char       *status_list_digest;  /* of the kid and revoked indexes it was made from */
+  char       *status_list_jws;
+  gint64      status_list_made;    /* monotonic µs */
 };
 
 typedef struct _Request Request;
@@ -141,6 +165,10 @@ struct _Request
   char              *password_hash;
   TrsAccount        *login_account;
   GTaskThreadFunc    hash_func;
+  TrCourse          *course;         /* borrowed from the catalogue */
+  TrLearningPath    *path;           /* borrowed from the catalogue */
+  char              *reason;
+  TrLang             lang;
 };
 
 /* ----------------------------------------------------------------------- */
@@ -205,6 +233,7 @@ request_free (Request *req)
   secret_free (req->password);
   g_free (req->password_hash);
   g_clear_pointer (&req->login_account, trs_account_free);
+  g_free (req->reason);
   req->api->n_pending--;
   g_free (req);
 }
@@ -217,6 +246,15 @@ request_pause (Request *req)
       soup_server_message_pause (req->msg);
       req->paused = TRUE;
     }
+}
+
+static void
+request_set_header (Request    *req,
+                    const char *name,
+                    const char *value)
+{
+  if (!req->finished)
+    soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), name, value);
 }
 
 /* Takes @data (g_free). Frees @req: the last thing a route does. */
@@ -651,48 +689,25 @@ request_run_hashing (Request             *req,
 /* ----------------------------------------------------------------------- */
 /* Reading requests                                                         */
 
-/* Deeper nesting than @max_depth, outside strings; the parser catches the
- * rest of what is wrong. */
-static gboolean
-json_nesting_ok (const char *data,
-                 gsize       length,
-                 guint       max_depth)
+/* Answers @req with the 4xx of a TRS_BODY_ERROR (trs-body.h), and frees it. */
+static void
+request_reply_body_error (Request      *req,
+                          const GError *error)
 {
-  gboolean in_string = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < length; i++)
+  g_assert (error->domain == TRS_BODY_ERROR);
+  switch ((TrsBodyError) error->code)
     {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      switch (c)
-        {
-        case '"':
-          in_string = TRUE;
-          break;
-        case '[':
-        case '{':
-          if (++depth > max_depth)
-            return FALSE;
-          break;
-        case ']':
-        case '}':
-          if (depth > 0)
-            depth--;
-          break;
-        default:
-          break;
-        }
+    case TRS_BODY_ERROR_TOO_LARGE:
+      request_reply_error (req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", "%s", error->message);
+      break;
+    case TRS_BODY_ERROR_INVALID_JSON:
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json", "%s", error->message);
+      break;
+    case TRS_BODY_ERROR_INVALID_REQUEST:
+    default:
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request", "%s", error->message);
+      break;
     }
-  return TRUE;
 }
 
 /* Parses the body into req->body, a JSON object. Answers and frees @req and
@@ -702,48 +717,17 @@ request_parse_body (Request *req)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
   g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) error = NULL;
   const char *data;
   gsize length;
-  JsonNode *root;
 
   data = g_bytes_get_data (bytes, &length);
-  if (length > MAX_BODY_SIZE)
+  req->body = trs_body_parse (data, length, &error);
+  if (req->body == NULL)
     {
-      request_reply_error (req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
-                           "the body is larger than 1 MiB");
+      request_reply_body_error (req, error);
       return FALSE;
     }
-  if (length == 0)
-    {
-      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json", "the body is empty");
-      return FALSE;
-    }
-  if (!g_utf8_validate (data, length, NULL))
-    {
-      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json", "the body is not UTF-8");
-      return FALSE;
-    }
-  if (!json_nesting_ok (data, length, MAX_JSON_DEPTH))
-    {
-      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json",
-                           "the body nests deeper than %u levels", MAX_JSON_DEPTH);
-      return FALSE;
-    }
-  if (!json_parser_load_from_data (parser, data, length, &error) ||
-      (root = json_parser_get_root (parser)) == NULL)
-    {
-      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json", "the body is not JSON: %s",
-                           error != NULL ? error->message : "it is empty");
-      return FALSE;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request", "the body must be a JSON object");
-      return FALSE;
-    }
-  req->body = json_node_ref (root);
   return TRUE;
 }
 
@@ -1249,6 +1233,7 @@ typedef struct
 {
   GPtrArray *events;
   GPtrArray *tokens;
+  GPtrArray *certificates;
 } Export;
 
 static void
@@ -1258,8 +1243,13 @@ export_free (gpointer data)
 
   g_clear_pointer (&export->events, g_ptr_array_unref);
   g_clear_pointer (&export->tokens, g_ptr_array_unref);
+  g_clear_pointer (&export->certificates, g_ptr_array_unref);
   g_free (export);
 }
+
+static void add_certificate_entry (JsonBuilder          *builder,
+                                   TrsApi               *api,
+                                   const TrsCertificate *certificate);
 
 static gpointer
 export_job (TrsStore          *store,
@@ -1269,14 +1259,17 @@ export_job (TrsStore          *store,
 {
   g_autoptr(GPtrArray) events = NULL;
   g_autoptr(GPtrArray) tokens = NULL;
+  g_autoptr(GPtrArray) certificates = NULL;
   Export *export;
 
   if ((events = trs_store_events_all (store, account->id, error)) == NULL ||
-      (tokens = trs_store_token_list (store, account->id, error)) == NULL)
+      (tokens = trs_store_token_list (store, account->id, error)) == NULL ||
+      (certificates = trs_store_certificate_list (store, account->id, error)) == NULL)
     return NULL;
   export = g_new0 (Export, 1);
   export->events = g_steal_pointer (&events);
   export->tokens = g_steal_pointer (&tokens);
+  export->certificates = g_steal_pointer (&certificates);
   return export;
 }
 
@@ -1314,6 +1307,11 @@ export_done (Request      *req,
       json_builder_add_int_value (builder, info->expires);
       json_builder_end_object (builder);
     }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "certificates");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < export->certificates->len; i++)
+    add_certificate_entry (builder, req->api, g_ptr_array_index (export->certificates, i));
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   request_reply_builder (req, SOUP_STATUS_OK, builder);
@@ -1404,53 +1402,19 @@ push_done (Request      *req,
   request_reply_builder (req, SOUP_STATUS_OK, builder);
 }
 
-/* The whole batch is checked before anything is stored. */
+/* The whole batch is checked (trs-body.c) before anything is stored. */
 static void
 handle_push (Request *req)
 {
-  JsonNode *events;
-  JsonArray *array;
-  guint length;
+  g_autoptr(GError) error = NULL;
 
   if (!request_parse_body (req))
     return;
-  events = json_object_get_member (json_node_get_object (req->body), "events");
-  if (events == NULL)
+  req->events = trs_body_parse_events (json_node_get_object (req->body), &error);
+  if (req->events == NULL)
     {
-      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request", "\"events\" is missing");
+      request_reply_body_error (req, error);
       return;
-    }
-  if (!JSON_NODE_HOLDS_ARRAY (events))
-    {
-      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request", "\"events\" must be a list");
-      return;
-    }
-  array = json_node_get_array (events);
-  length = json_array_get_length (array);
-  if (length > MAX_EVENTS)
-    {
-      request_reply_error (req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
-                           "a batch holds at most %d events, not %u", MAX_EVENTS, length);
-      return;
-    }
-  if (length == 0)
-    {
-      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request",
-                           "\"events\" must hold 1 to %d events", MAX_EVENTS);
-      return;
-    }
-  req->events = g_ptr_array_new_full (length, (GDestroyNotify) tr_event_free);
-  for (guint i = 0; i < length; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      TrEvent *event = tr_event_from_json (json_array_get_element (array, i), &error);
-
-      if (event == NULL)
-        {
-          request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request", "event %u: %s", i, error->message);
-          return;
-        }
-      g_ptr_array_add (req->events, event);
     }
   request_run (req, TRS_JOB_WRITE, push_job, g_free, push_done);
 }
@@ -1912,6 +1876,858 @@ handle_package (Request *req)
 }
 
 /* ----------------------------------------------------------------------- */
+/* Certificates                                                             */
+
+static gint64
+now_ms (void)
+{
+  return g_get_real_time () / 1000;
+}
+
+static TrLearningPath *
+find_path (TrsApi     *api,
+           const char *id)
+{
+  for (guint i = 0; i < api->paths->len; i++)
+    {
+      TrLearningPath *path = g_ptr_array_index (api->paths, i);
+
+      if (g_strcmp0 (tr_learning_path_get_id (path), id) == 0)
+        return path;
+    }
+  return NULL;
+}
+
+/* The secret key of @kid, loaded from DATA/keys the first time: after a
+ * `keys rotate` the running server signs with the new key without a
+ * restart. Call with keys_mutex held. */
+static const guint8 *
+secret_key_locked (TrsApi      *api,
+                   TrsStore    *store,
+                   const char  *kid,
+                   GError     **error)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  const guint8 *public_key = NULL;
+  guint8 *secret;
+
+  secret = g_hash_table_lookup (api->secret_keys, kid);
+  if (secret != NULL)
+    return secret;
+  if (api->data_dir == NULL)
+    {
+      g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_FAILED, "no signing key was loaded");
+      return NULL;
+    }
+  keys = trs_store_key_list (store, error);
+  if (keys == NULL)
+    return NULL;
+  for (guint i = 0; i < keys->len; i++)
+    {
+      TrsSigningKey *key = g_ptr_array_index (keys, i);
+
+      if (g_str_equal (key->kid, kid) && g_bytes_get_size (key->public_key) == TR_ED25519_PUBLIC_KEY_SIZE)
+        public_key = g_bytes_get_data (key->public_key, NULL);
+    }
+  if (public_key == NULL)
+    {
+      g_set_error (error, TRS_STORE_ERROR, TRS_STORE_ERROR_FAILED, "the signing key %s has no public key", kid);
+      return NULL;
+    }
+  /* Locked away from swap and core dumps, and wiped when freed. */
+  secret = sodium_malloc (TR_ED25519_SECRET_KEY_SIZE);
+  if (secret == NULL)
+    {
+      g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_FAILED, "out of memory for a key");
+      return NULL;
+    }
+  if (!trs_keys_load_secret (api->data_dir, kid, public_key, secret, error))
+    {
+      sodium_free (secret);
+      return NULL;
+    }
+  g_hash_table_insert (api->secret_keys, g_strdup (kid), secret);
+  return secret;
+}
+
+static gboolean
+api_ensure_secret (TrsApi      *api,
+                   TrsStore    *store,
+                   const char  *kid,
+                   GError     **error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&api->keys_mutex);
+  ok = secret_key_locked (api, store, kid, error) != NULL;
+  g_mutex_unlock (&api->keys_mutex);
+  return ok;
+}
+
+/* Signs @payload with the active key, on the database thread. */
+static char *
+api_sign (TrsApi    *api,
+          TrsStore  *store,
+          JsonNode  *payload,
+          GError   **error)
+{
+  g_autofree char *kid = trs_store_key_active (store, error);
+  const guint8 *secret;
+  char *jws = NULL;
+
+  if (kid == NULL)
+    return NULL;
+  g_mutex_lock (&api->keys_mutex);
+  secret = secret_key_locked (api, store, kid, error);
+  if (secret != NULL)
+    jws = tr_jws_sign (payload, kid, secret);
+  g_mutex_unlock (&api->keys_mutex);
+  if (secret != NULL && jws == NULL)
+    g_set_error (error, TRS_STORE_ERROR, TRS_STORE_ERROR_FAILED, "could not sign with the key %s", kid);
+  return jws;
+}
+
+static TrsCertificateStatus
+certificate_status (const TrsCertificate *certificate,
+                    gint64                now)
+{
+  if (certificate->revoked)
+    return TRS_CERTIFICATE_REVOKED;
+  if (certificate->valid_until > 0 && now >= certificate->valid_until)
+    return TRS_CERTIFICATE_EXPIRED;
+  return TRS_CERTIFICATE_VALID;
+}
+
+/* The payload of the stored JWS; NULL when it cannot be read back (this
+ * server signed it, so that is a fault here). */
+static JsonNode *
+certificate_payload (const TrsCertificate *certificate)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = tr_jws_decode (certificate->jws, NULL, &error);
+
+  if (node == NULL)
+    g_warning ("certificate %s: cannot decode its JWS: %s", certificate->id, error->message);
+  return node;
+}
+
+/* What the stored, signed certificate states; NULL when it cannot be read. */
+static TrCredentialInfo *
+certificate_credential (const TrsCertificate *certificate)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = certificate_payload (certificate);
+  TrCredentialInfo *info;
+
+  if (node == NULL)
+    return NULL;
+  info = tr_credential_parse (node, &error);
+  if (info == NULL)
+    g_warning ("certificate %s: cannot read its credential: %s", certificate->id, error->message);
+  return info;
+}
+
+static void
+add_text (JsonBuilder  *builder,
+          const TrText *text)
+{
+  json_builder_begin_object (builder);
+  for (TrLang lang = 0; lang < TR_N_LANGS; lang++)
+    if (text != NULL && text->s[lang] != NULL)
+      {
+        json_builder_set_member_name (builder, tr_lang_to_code (lang));
+        json_builder_add_string_value (builder, text->s[lang]);
+      }
+  json_builder_end_object (builder);
+}
+
+static void
+add_time_or_null (JsonBuilder *builder,
+                  const char  *name,
+                  gint64       ms)
+{
+  json_builder_set_member_name (builder, name);
+  if (ms > 0)
+    json_builder_add_int_value (builder, ms);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* The title the certificate states, or else the catalogue's. */
+static const TrText *
+certificate_title (TrsApi                 *api,
+                   const TrsCertificate   *certificate,
+                   const TrCredentialInfo *info)
+{
+  if (info != NULL && tr_text_is_set (&info->title))
+    return &info->title;
+  if (g_strcmp0 (certificate->achievement_kind, "path") == 0)
+    {
+      TrLearningPath *path = find_path (api, certificate->achievement_id);
+
+      return path != NULL ? tr_learning_path_get_title (path) : NULL;
+    }
+  else
+    {
+      TrCourse *course = find_course (api, certificate->achievement_id);
+
+      return course != NULL ? tr_course_get_title (course) : NULL;
+    }
+}
+
+/* An entry of the learner's list (and of their export). */
+static void
+add_certificate_entry (JsonBuilder          *builder,
+                       TrsApi               *api,
+                       const TrsCertificate *certificate)
+{
+  g_autoptr(TrCredentialInfo) info = certificate_credential (certificate);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, certificate->id);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, certificate->achievement_kind);
+  json_builder_set_member_name (builder, "achievement");
+  json_builder_add_string_value (builder, certificate->achievement_id);
+  json_builder_set_member_name (builder, "title");
+  add_text (builder, certificate_title (api, certificate, info));
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, certificate->content_version);
+  json_builder_set_member_name (builder, "issued");
+  json_builder_add_int_value (builder, certificate->issued);
+  add_time_or_null (builder, "valid_until", certificate->valid_until);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, trs_certificate_status_to_string (certificate_status (certificate,
+                                                                                                now_ms ())));
+  json_builder_set_member_name (builder, "revoked");
+  json_builder_add_boolean_value (builder, certificate->revoked);
+  add_time_or_null (builder, "revoked_at", certificate->revoked_at);
+  json_builder_set_member_name (builder, "jws");
+  json_builder_add_string_value (builder, certificate->jws);
+  json_builder_end_object (builder);
+}
+
+/* The public answer about a certificate: no more than it states itself,
+ * and its status. The reason of a revocation stays with the institute. */
+static JsonNode *
+certificate_status_json (TrsApi               *api,
+                         const TrsCertificate *certificate)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(TrCredentialInfo) info = certificate_credential (certificate);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, certificate->id);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, trs_certificate_status_to_string (certificate_status (certificate,
+                                                                                                now_ms ())));
+  json_builder_set_member_name (builder, "holder");
+  json_builder_add_string_value (builder, certificate->holder_name);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, certificate->achievement_kind);
+  json_builder_set_member_name (builder, "achievement");
+  json_builder_add_string_value (builder, certificate->achievement_id);
+  json_builder_set_member_name (builder, "title");
+  add_text (builder, certificate_title (api, certificate, info));
+  if (info != NULL && info->modules != NULL)
+    {
+      json_builder_set_member_name (builder, "modules");
+      json_builder_begin_array (builder);
+      for (guint i = 0; info->modules[i] != NULL; i++)
+        json_builder_add_string_value (builder, info->modules[i]);
+      json_builder_end_array (builder);
+    }
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, certificate->content_version);
+  json_builder_set_member_name (builder, "issued");
+  json_builder_add_int_value (builder, certificate->issued);
+  add_time_or_null (builder, "valid_until", certificate->valid_until);
+  json_builder_set_member_name (builder, "institute");
+  json_builder_add_string_value (builder, certificate->institute_name);
+  add_time_or_null (builder, "revoked_at", certificate->revoked ? certificate->revoked_at : 0);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* POST /api/v1/certificates */
+
+typedef struct
+{
+  TrsCertificate *certificate;
+  char           *missing;     /* not complete: what is left */
+  gboolean        created;
+} Issued;
+
+static void
+issued_free (gpointer data)
+{
+  Issued *issued = data;
+
+  g_clear_pointer (&issued->certificate, trs_certificate_free);
+  g_free (issued->missing);
+  g_free (issued);
+}
+
+/* One job: the check for an earlier certificate, the completion (from the
+ * stored events, never the client's word), the index, the signature and
+ * the insert, so that two requests at once cannot issue two. */
+static gpointer
+issue_job (TrsStore          *store,
+           const TrsAccount  *account,
+           Request           *req,
+           GError           **error)
+{
+  TrsApi *api = req->api;
+  const char *kind = req->course != NULL ? "course" : "path";
+  const char *achievement_id = req->course != NULL ? tr_course_get_id (req->course)
+                                                   : tr_learning_path_get_id (req->path);
+  g_autofree char *version = NULL;
+  g_autofree char *uuid = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(TrCredentialInfo) info = NULL;
+  g_autoptr(JsonNode) credential = NULL;
+  g_autoptr(TrsCertificate) certificate = NULL;
+  g_autofree char *missing = NULL;
+  Issued *issued;
+  int validity_months = 0;
+  guint index;
+  gint64 now = now_ms ();
+
+  version = req->course != NULL ? g_strdup (tr_course_get_version (req->course))
+                                : trs_path_version (req->path, api->courses);
+  if (version == NULL)
+    {
+      g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND,
+                           "a course of the learning path is not published on this server");
+      return NULL;
+    }
+
+  certificate = trs_store_certificate_find_existing (store, account->id, kind, achievement_id, version,
+                                                     &local_error);
+  if (certificate != NULL)
+    {
+      issued = g_new0 (Issued, 1);
+      issued->certificate = g_steal_pointer (&certificate);
+      return issued;
+    }
+  if (!g_error_matches (local_error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  events = trs_store_events_all (store, account->id, error);
+  if (events == NULL)
+    return NULL;
+  if (req->course != NULL)
+    info = trs_achievement_course (req->course, events, &validity_months, &missing);
+  else
+    info = trs_achievement_path (req->path, api->courses, events, &validity_months, &missing);
+  if (info == NULL)
+    {
+      issued = g_new0 (Issued, 1);
+      issued->missing = g_steal_pointer (&missing);
+      return issued;
+    }
+
+  if (!trs_store_certificate_next_index (store, &index, error))
+    return NULL;
+  uuid = g_uuid_string_random ();
+  info->id = g_strconcat ("urn:uuid:", uuid, NULL);
+  info->issuer_id = g_strdup (api->public_url);
+  info->issuer_name = g_strdup (account->institute_name);
+  info->holder_name = g_strdup (account->name);
+  info->holder_id = g_strconcat ("urn:uuid:", account->public_id, NULL);
+  info->valid_from = now;
+  info->valid_until = validity_months > 0 ? trs_add_months (now, validity_months) : 0;
+  info->status_list = g_strconcat (api->public_url, STATUS_LIST_PATH, NULL);
+  info->status_index = index;
+  info->verify_url = g_strconcat (api->public_url, "/verify/", uuid, NULL);
+  credential = tr_credential_build (info);
+  if (credential == NULL || !JSON_NODE_HOLDS_OBJECT (credential))
+    {
+      g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_FAILED, "could not build the credential");
+      return NULL;
+    }
+
+  certificate = g_new0 (TrsCertificate, 1);
+  certificate->jws = api_sign (api, store, credential, error);
+  if (certificate->jws == NULL)
+    return NULL;
+  certificate->id = g_steal_pointer (&uuid);
+  certificate->account_id = account->id;
+  certificate->institute_id = account->institute_id;
+  certificate->institute_name = g_strdup (account->institute_name);
+  certificate->holder_id = g_strdup (account->public_id);
+  certificate->holder_name = g_strdup (account->name);
+  certificate->achievement_kind = g_strdup (kind);
+  certificate->achievement_id = g_strdup (achievement_id);
+  certificate->content_version = g_steal_pointer (&version);
+  certificate->issued = now;
+  certificate->valid_until = info->valid_until;
+  certificate->status_index = index;
+  if (!trs_store_certificate_insert (store, certificate, error))
+    return NULL;
+
+  issued = g_new0 (Issued, 1);
+  issued->certificate = g_steal_pointer (&certificate);
+  issued->created = TRUE;
+  return issued;
+}
+
+static void
+issue_done (Request      *req,
+            gpointer      value,
+            const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) payload = NULL;
+  Issued *issued = value;
+
+  if (error != NULL)
+    {
+      request_reply_failure (req, error);
+      return;
+    }
+  if (issued->missing != NULL)
+    {
+      request_reply_error (req, SOUP_STATUS_CONFLICT, "not_complete", "not complete yet: %s", issued->missing);
+      return;
+    }
+  payload = certificate_payload (issued->certificate);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, issued->certificate->id);
+  json_builder_set_member_name (builder, "jws");
+  json_builder_add_string_value (builder, issued->certificate->jws);
+  json_builder_set_member_name (builder, "credential");
+  if (payload != NULL)
+    json_builder_add_value (builder, g_steal_pointer (&payload));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  if (issued->created)
+    {
+      g_autofree char *location = g_strconcat ("/api/v1/certificates/", issued->certificate->id, "/status", NULL);
+
+      request_set_header (req, "Location", location);
+    }
+  request_reply_builder (req, issued->created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, builder);
+}
+
+static void
+handle_issue (Request *req)
+{
+  JsonObject *body;
+  JsonNode *course, *path;
+  g_autoptr(GError) error = NULL;
+  const char *id;
+
+  if (!request_parse_body (req))
+    return;
+  body = json_node_get_object (req->body);
+  course = json_object_get_member (body, "course");
+  path = json_object_get_member (body, "path");
+  if ((course == NULL) == (path == NULL))
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request",
+                           "give either \"course\" or \"path\", the id of what was completed");
+      return;
+    }
+  id = member_string (body, course != NULL ? "course" : "path", 1, MAX_ID_BYTES, &error);
+  if (id == NULL)
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request", "%s", error->message);
+      return;
+    }
+  if (course != NULL && (req->course = find_course (req->api, id)) == NULL)
+    {
+      request_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "no such course");
+      return;
+    }
+  if (path != NULL && (req->path = find_path (req->api, id)) == NULL)
+    {
+      request_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "no such learning path");
+      return;
+    }
+  request_run (req, TRS_JOB_WRITE, issue_job, issued_free, issue_done);
+}
+
+/* GET /api/v1/certificates */
+
+static gpointer
+certificates_job (TrsStore          *store,
+                  const TrsAccount  *account,
+                  Request           *req,
+                  GError           **error)
+{
+  return trs_store_certificate_list (store, account->id, error);
+}
+
+static void
+certificates_done (Request      *req,
+                   gpointer      value,
+                   const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  GPtrArray *certificates = value;
+
+  if (error != NULL)
+    {
+      request_reply_failure (req, error);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "certificates");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < certificates->len; i++)
+    add_certificate_entry (builder, req->api, g_ptr_array_index (certificates, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  request_reply_builder (req, SOUP_STATUS_OK, builder);
+}
+
+static void
+handle_certificates (Request *req)
+{
+  request_run (req, TRS_JOB_READ, certificates_job, (GDestroyNotify) g_ptr_array_unref, certificates_done);
+}
+
+/* GET /api/v1/certificates/{id}/status and GET /verify/{id} */
+
+static gpointer
+certificate_find_job (TrsStore          *store,
+                      const TrsAccount  *account,
+                      Request           *req,
+                      GError           **error)
+{
+  return trs_store_certificate_find (store, req->param, error);
+}
+
+static void
+reply_unknown_status (Request *req)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  /* The error shape of every 404, and the status a verifier looks for. */
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  if (g_uuid_string_is_valid (req->param))
+    json_builder_add_string_value (builder, req->param);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, "unknown");
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, "not_found");
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, "no certificate with this id was issued here");
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  request_reply_builder (req, SOUP_STATUS_NOT_FOUND, builder);
+}
+
+static void
+certificate_status_done (Request      *req,
+                         gpointer      value,
+                         const GError *error)
+{
+  if (g_error_matches (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND))
+    {
+      reply_unknown_status (req);
+      return;
+    }
+  if (error != NULL)
+    {
+      request_reply_failure (req, error);
+      return;
+    }
+  /* A revocation must show at once. */
+  request_set_header (req, "Cache-Control", "no-cache");
+  request_reply_node (req, SOUP_STATUS_OK, certificate_status_json (req->api, value));
+}
+
+static void
+handle_certificate_status (Request *req)
+{
+  request_run (req, TRS_JOB_READ, certificate_find_job, (GDestroyNotify) trs_certificate_free,
+               certificate_status_done);
+}
+
+static void
+verify_done (Request      *req,
+             gpointer      value,
+             const GError *error)
+{
+  TrsCertificate *certificate = value;
+  g_autoptr(TrCredentialInfo) info = NULL;
+  TrsVerifyView view = { 0 };
+  char *page;
+  guint status = SOUP_STATUS_OK;
+
+  if (error != NULL && !g_error_matches (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND))
+    {
+      request_reply_failure (req, error);
+      return;
+    }
+  view.id = g_uuid_string_is_valid (req->param) ? req->param : NULL;
+  if (error != NULL)
+    {
+      view.status = TRS_CERTIFICATE_UNKNOWN;
+      status = SOUP_STATUS_NOT_FOUND;
+    }
+  else
+    {
+      info = certificate_credential (certificate);
+      view.status = certificate_status (certificate, now_ms ());
+      view.holder = certificate->holder_name;
+      view.kind = certificate->achievement_kind;
+      view.achievement_id = certificate->achievement_id;
+      view.title = certificate_title (req->api, certificate, info);
+      view.modules = info != NULL ? (const char * const *) info->modules : NULL;
+      view.version = certificate->content_version;
+      view.institute = certificate->institute_name;
+      view.issued = certificate->issued;
+      view.valid_until = certificate->valid_until;
+      view.revoked_at = certificate->revoked_at;
+    }
+  page = trs_verify_page_render (&view, req->lang);
+
+  request_set_header (req, "Content-Language", tr_lang_to_code (req->lang));
+  request_set_header (req, "Vary", "Accept-Language");
+  request_set_header (req, "Cache-Control", "no-cache");
+  /* No scripts, no frames, nothing from elsewhere: the page cannot be
+   * dressed up as something it is not. */
+  request_set_header (req, "Content-Security-Policy",
+                      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+                      "form-action 'none'; frame-ancestors 'none'");
+  request_set_header (req, "X-Content-Type-Options", "nosniff");
+  request_set_header (req, "Referrer-Policy", "no-referrer");
+  request_reply_take (req, status, "text/html; charset=utf-8", page, strlen (page));
+}
+
+static void
+handle_verify (Request *req)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+
+  req->lang = trs_accept_language (soup_message_headers_get_list (headers, "Accept-Language"));
+  request_run (req, TRS_JOB_READ, certificate_find_job, (GDestroyNotify) trs_certificate_free, verify_done);
+}
+
+/* POST /api/v1/certificates/{id}/revoke */
+
+static gpointer
+revoke_job (TrsStore          *store,
+            const TrsAccount  *account,
+            Request           *req,
+            GError           **error)
+{
+  g_autoptr(TrsCertificate) certificate = trs_store_certificate_find (store, req->param, error);
+
+  if (certificate == NULL)
+    return NULL;
+  if (certificate->institute_id != account->institute_id)
+    {
+      g_set_error_literal (error, TRS_API_ERROR, TRS_API_ERROR_FORBIDDEN,
+                           "only an admin of the institute that issued it may revoke a certificate");
+      return NULL;
+    }
+  return trs_store_certificate_revoke (store, req->param, req->reason, error);
+}
+
+static void
+revoke_done (Request      *req,
+             gpointer      value,
+             const GError *error)
+{
+  if (g_error_matches (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND))
+    {
+      request_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "no such certificate");
+      return;
+    }
+  if (error != NULL)
+    {
+      request_reply_failure (req, error);
+      return;
+    }
+  request_reply_node (req, SOUP_STATUS_OK, certificate_status_json (req->api, value));
+}
+
+static void
+handle_revoke (Request *req)
+{
+  g_autoptr(GError) error = NULL;
+  const char *reason;
+
+  if (!request_parse_body (req))
+    return;
+  reason = member_string (json_node_get_object (req->body), "reason", 1, 4 * MAX_REASON_CHARS, &error);
+  if (reason == NULL)
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request", "%s", error->message);
+      return;
+    }
+  req->reason = g_strstrip (g_strdup (reason));
+  if (*req->reason == '\0' || g_utf8_strlen (req->reason, -1) > MAX_REASON_CHARS ||
+      has_control_characters (req->reason))
+    {
+      request_reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request",
+                           "\"reason\" must hold 1 to %d characters, none of them control characters",
+                           MAX_REASON_CHARS);
+      return;
+    }
+  if (!g_uuid_string_is_valid (req->param))
+    {
+      request_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "no such certificate");
+      return;
+    }
+  request_run (req, TRS_JOB_WRITE, revoke_job, (GDestroyNotify) trs_certificate_free, revoke_done);
+}
+
+/* GET /api/v1/status-list */
+
+/* Made again only when what it is made from changed (a revocation, from
+ * the API or the command line; a new signing key) or it got old: signing
+ * 16 KiB of compressed bits on every request would be waste. */
+static gpointer
+status_list_job (TrsStore          *store,
+                 const TrsAccount  *account,
+                 Request           *req,
+                 GError           **error)
+{
+  TrsApi *api = req->api;
+  g_autoptr(GArray) indexes = NULL;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *kid = NULL;
+  g_autofree guint8 *bits = NULL;
+  g_autofree char *encoded = NULL;
+  g_autofree char *list_url = NULL;
+  g_autoptr(JsonNode) credential = NULL;
+  const char *digest;
+  char *jws;
+
+  if ((indexes = trs_store_certificate_revoked_indexes (store, error)) == NULL ||
+      (kid = trs_store_key_active (store, error)) == NULL)
+    return NULL;
+  g_checksum_update (checksum, (const guchar *) kid, strlen (kid) + 1);
+  g_checksum_update (checksum, (const guchar *) indexes->data, indexes->len * sizeof (guint));
+  digest = g_checksum_get_string (checksum);
+
+  g_mutex_lock (&api->status_list_mutex);
+  if (api->status_list_jws != NULL && g_strcmp0 (api->status_list_digest, digest) == 0 &&
+      g_get_monotonic_time () - api->status_list_made < STATUS_LIST_MAX_AGE_US)
+    {
+      jws = g_strdup (api->status_list_jws);
+      g_mutex_unlock (&api->status_list_mutex);
+      return jws;
+    }
+  g_mutex_unlock (&api->status_list_mutex);
+
+  /* Bit 0 is the most significant bit of the first byte. */
+  bits = g_malloc0 (TRS_STATUS_LIST_SIZE / 8);
+  for (guint i = 0; i < indexes->len; i++)
+    {
+      guint index = g_array_index (indexes, guint, i);
+
+      if (index < TRS_STATUS_LIST_SIZE)
+        bits[index / 8] |= (guint8) (0x80 >> (index % 8));
+    }
+  encoded = tr_status_list_encode (bits, TRS_STATUS_LIST_SIZE / 8);
+  list_url = g_strconcat (api->public_url, STATUS_LIST_PATH, NULL);
+  credential = tr_status_list_build (list_url, api->public_url, encoded, now_ms ());
+  if (encoded == NULL || credential == NULL || !JSON_NODE_HOLDS_OBJECT (credential))
+    {
+      g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_FAILED, "could not build the status list");
+      return NULL;
+    }
+  jws = api_sign (api, store, credential, error);
+  if (jws == NULL)
+    return NULL;
+
+  g_mutex_lock (&api->status_list_mutex);
+  g_free (api->status_list_digest);
+  api->status_list_digest = g_strdup (digest);
+  g_free (api->status_list_jws);
+  api->status_list_jws = g_strdup (jws);
+  api->status_list_made = g_get_monotonic_time ();
+  g_mutex_unlock (&api->status_list_mutex);
+  return jws;
+}
+
+static void
+status_list_done (Request      *req,
+                  gpointer      value,
+                  const GError *error)
+{
+  g_autofree char *data = NULL;
+
+  if (error != NULL)
+    {
+      request_reply_failure (req, error);
+      return;
+    }
+  data = g_strconcat (value, "\n", NULL);
+  /* Clients cache it for offline checks; a few minutes of delay after a
+   * revocation is what they accept in return. */
+  request_set_header (req, "Cache-Control", "max-age=300");
+  request_reply_take (req, SOUP_STATUS_OK, "application/vc+jwt", g_steal_pointer (&data), strlen (value) + 1);
+}
+
+static void
+handle_status_list (Request *req)
+{
+  request_run (req, TRS_JOB_READ, status_list_job, g_free, status_list_done);
+}
+
+/* GET /.well-known/jwks.json */
+
+static gpointer
+jwks_job (TrsStore          *store,
+          const TrsAccount  *account,
+          Request           *req,
+          GError           **error)
+{
+  return trs_store_key_list (store, error);
+}
+
+static void
+jwks_done (Request      *req,
+           gpointer      value,
+           const GError *error)
+{
+  g_autoptr(GHashTable) keys = tr_jwks_new_table ();
+  GPtrArray *list = value;
+
+  if (error != NULL)
+    {
+      request_reply_failure (req, error);
+      return;
+    }
+  /* Every key, the old ones too: what they signed keeps verifying. */
+  for (guint i = 0; i < list->len; i++)
+    {
+      TrsSigningKey *key = g_ptr_array_index (list, i);
+
+      if (g_bytes_get_size (key->public_key) == TR_ED25519_PUBLIC_KEY_SIZE)
+        tr_jwks_add (keys, key->kid, g_bytes_get_data (key->public_key, NULL));
+    }
+  request_set_header (req, "Cache-Control", "max-age=300");
+  request_reply_node (req, SOUP_STATUS_OK, tr_jwks_to_json (keys));
+}
+
+static void
+handle_jwks (Request *req)
+{
+  request_run (req, TRS_JOB_READ, jwks_job, (GDestroyNotify) g_ptr_array_unref, jwks_done);
+}
+
+/* ----------------------------------------------------------------------- */
 /* Operations                                                               */
 
 static gpointer
@@ -1993,6 +2809,13 @@ static const Route routes[] = {
   { "GET",    "/api/v1/courses/{id}/package",  ROLES_SIGNED_IN, FALSE, handle_package },
   { "GET",    "/api/v1/me/export",             ROLES_SIGNED_IN, FALSE, handle_export },
   { "DELETE", "/api/v1/me",                    ROLES_SIGNED_IN, FALSE, handle_erase },
+  { "POST",   "/api/v1/certificates",          ROLE_LEARNER,    TRUE,  handle_issue },
+  { "GET",    "/api/v1/certificates",          ROLE_LEARNER,    FALSE, handle_certificates },
+  { "GET",    "/api/v1/certificates/{id}/status", ROLES_PUBLIC, FALSE, handle_certificate_status },
+  { "POST",   "/api/v1/certificates/{id}/revoke", ROLE_ADMIN,   TRUE,  handle_revoke },
+  { "GET",    "/api/v1/status-list",           ROLES_PUBLIC,    FALSE, handle_status_list },
+  { "GET",    "/.well-known/jwks.json",        ROLES_PUBLIC,    FALSE, handle_jwks },
+  { "GET",    "/verify/{id}",                  ROLES_PUBLIC,    FALSE, handle_verify },
   { "GET",    "/healthz",                      ROLES_PUBLIC,    FALSE, handle_health },
   { "GET",    "/metrics",                      ROLES_PUBLIC,    FALSE, handle_metrics },
 };
@@ -2267,6 +3090,11 @@ trs_api_new (TrsStore    *store,
   self->dummy_hash = dummy_hash;
   self->hash_pool = g_thread_pool_new (hash_pool_cb, self, HASH_THREADS, FALSE, NULL);
   self->log_requests = g_strcmp0 (g_getenv ("TRELLIS_LOG_REQUESTS"), "1") == 0;
+  self->paths = g_ptr_array_new_with_free_func (g_object_unref);
+  self->public_url = g_strdup ("http://localhost");
+  g_mutex_init (&self->keys_mutex);
+  self->secret_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, sodium_free);
+  g_mutex_init (&self->status_list_mutex);
   return self;
 }
 
@@ -2280,6 +3108,14 @@ trs_api_free (TrsApi *self)
   g_ptr_array_unref (self->courses);
   trs_limits_free (self->limits);
   g_free (self->dummy_hash);
+  g_ptr_array_unref (self->paths);
+  g_free (self->public_url);
+  g_free (self->data_dir);
+  g_hash_table_unref (self->secret_keys);
+  g_mutex_clear (&self->keys_mutex);
+  g_free (self->status_list_digest);
+  g_free (self->status_list_jws);
+  g_mutex_clear (&self->status_list_mutex);
   g_free (self);
 }
 
@@ -2301,4 +3137,73 @@ trs_api_get_n_pending (TrsApi *self)
 {
   g_return_val_if_fail (self != NULL, 0);
   return self->n_pending;
+}
+
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (tr_learning_path_get_id (*(TrLearningPath * const *) a),
+                    tr_learning_path_get_id (*(TrLearningPath * const *) b));
+}
+
+void
+trs_api_set_paths (TrsApi    *self,
+                   GPtrArray *paths)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (paths != NULL);
+
+  g_ptr_array_set_size (self->paths, 0);
+  for (guint i = 0; i < paths->len; i++)
+    g_ptr_array_add (self->paths, g_object_ref (g_ptr_array_index (paths, i)));
+  g_ptr_array_sort (self->paths, compare_paths);
+}
+
+void
+trs_api_set_public_url (TrsApi     *self,
+                        const char *public_url)
+{
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (public_url != NULL);
+
+  url = g_strdup (public_url);
+  while (g_str_has_suffix (url, "/"))
+    url[strlen (url) - 1] = '\0';
+  g_free (self->public_url);
+  self->public_url = g_steal_pointer (&url);
+}
+
+static gpointer
+load_key_job (TrsStore  *store,
+              gpointer   data,
+              GError   **error)
+{
+  TrsApi *self = data;
+  g_autofree char *kid = trs_store_key_active (store, error);
+
+  if (kid == NULL || !api_ensure_secret (self, store, kid, error))
+    return NULL;
+  return g_steal_pointer (&kid);
+}
+
+gboolean
+trs_api_load_signing_key (TrsApi      *self,
+                          const char  *data_dir,
+                          GError     **error)
+{
+  char *kid;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (data_dir != NULL, FALSE);
+
+  g_free (self->data_dir);
+  self->data_dir = g_strdup (data_dir);
+  kid = trs_store_run_sync (self->store, TRS_JOB_READ, load_key_job, self, error);
+  if (kid == NULL)
+    return FALSE;
+  g_free (kid);
+  return TRUE;
 }

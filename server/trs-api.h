@@ -28,6 +28,21 @@ void    trs_api_free          (TrsApi      *self);
 void    trs_api_attach        (TrsApi      *self,
                                SoupServer  *server);
 
+/* Certificates: the learning paths (TrLearningPath*, whose courses are among
+ * the catalogue's) and the address that certificates and their QR codes
+ * point to. Call before the server's main context runs. */
+void     trs_api_set_paths        (TrsApi      *self,
+                                   GPtrArray   *paths);
+void     trs_api_set_public_url   (TrsApi      *self,
+                                   const char  *public_url);
+
+/* Loads the secret half of the signing key from DATA/keys (trs-keys.h):
+ * the server refuses to start without it. A key added later by `keys
+ * rotate` is loaded when it first signs. */
+gboolean trs_api_load_signing_key (TrsApi      *self,
+                                   const char  *data_dir,
+                                   GError     **error);
+
 /* Requests still waiting for the database or a hashing thread: the server
  * runs its main context until this is 0 before it closes the store. */
 guint   trs_api_get_n_pending (TrsApi      *self);

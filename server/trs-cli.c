@@ -148,9 +148,12 @@ typedef struct
   const char *password_hash;
   gint64      expires;
   int         max_uses;
+  const char *certificate_id;
+  const char *reason;
   gint64      id;
   char       *text;
   GPtrArray  *accounts;
+  TrsCertificate *certificate;
 } CliJob;
 
 /* init */
@@ -713,6 +716,156 @@ cli_code_create (int    argc,
   return 0;
 }
 
+/* keys rotate, keys list */
+
+static gpointer
+keys_rotate_job (TrsStore  *store,
+                 gpointer   data,
+                 GError   **error)
+{
+  CliJob *job = data;
+
+  job->text = trs_keys_generate (job->data_dir, store, error);
+  return job->text != NULL ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static int
+cli_keys_rotate (int    argc,
+                 char **argv)
+{
+  const char *command = "keys rotate";
+  g_autofree char *data_dir = NULL;
+  GOptionEntry entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "The server's data folder", "DIR" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  CliJob job = { 0 };
+  TrsStore *store;
+
+  if (!parse_options (command, "", "Adds a new signing key, which signs from now on. The old keys "
+                      "stay published, so that the certificates they signed keep verifying. A "
+                      "running server signs with the new key from its next certificate.",
+                      entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (!check_text (command, "--data DIR", data_dir) || !check_positionals (command, argc, 0, ""))
+    return EXIT_USAGE;
+
+  if ((store = open_store (command, data_dir)) == NULL)
+    return EXIT_FAILED;
+  job.data_dir = data_dir;
+  if (trs_store_run_sync (store, TRS_JOB_WRITE, keys_rotate_job, &job, &error) == NULL)
+    {
+      trs_store_close (store);
+      return cli_fail (command, error);
+    }
+  trs_store_close (store);
+  g_print ("Added signing key %s; it signs from now on.\n", job.text);
+  g_free (job.text);
+  return 0;
+}
+
+static gpointer
+keys_list_job (TrsStore  *store,
+               gpointer   data,
+               GError   **error)
+{
+  return trs_store_key_list (store, error);
+}
+
+static int
+cli_keys_list (int    argc,
+               char **argv)
+{
+  const char *command = "keys list";
+  g_autofree char *data_dir = NULL;
+  GOptionEntry entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "The server's data folder", "DIR" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  TrsStore *store;
+
+  if (!parse_options (command, "", "Lists the signing keys, all of them published in the JWKS.",
+                      entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (!check_text (command, "--data DIR", data_dir) || !check_positionals (command, argc, 0, ""))
+    return EXIT_USAGE;
+
+  if ((store = open_store (command, data_dir)) == NULL)
+    return EXIT_FAILED;
+  keys = trs_store_run_sync (store, TRS_JOB_READ, keys_list_job, NULL, &error);
+  trs_store_close (store);
+  if (keys == NULL)
+    return cli_fail (command, error);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      TrsSigningKey *key = g_ptr_array_index (keys, i);
+      g_autofree char *created = format_created (key->created);
+
+      g_print ("%s  %s  %s\n", key->kid, created, key->active ? "signs" : "verifies only");
+    }
+  return 0;
+}
+
+/* certificate revoke */
+
+static gpointer
+certificate_revoke_job (TrsStore  *store,
+                        gpointer   data,
+                        GError   **error)
+{
+  CliJob *job = data;
+
+  job->certificate = trs_store_certificate_revoke (store, job->certificate_id, job->reason, error);
+  return job->certificate;
+}
+
+static int
+cli_certificate_revoke (int    argc,
+                        char **argv)
+{
+  const char *command = "certificate revoke";
+  g_autofree char *data_dir = NULL;
+  g_autofree char *reason = NULL;
+  GOptionEntry entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "The server's data folder", "DIR" },
+    { "reason", 0, 0, G_OPTION_ARG_FILENAME, &reason, "Why (kept on the server, not published)", "TEXT" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TrsCertificate) certificate = NULL;
+  g_autofree char *revoked_at = NULL;
+  CliJob job = { 0 };
+  TrsStore *store;
+
+  if (!parse_options (command, "ID", "Revokes a certificate: its verify page, its status and the "
+                      "published status list say so from now on.", entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (!check_text (command, "--data DIR", data_dir) || !check_positionals (command, argc, 1, "ID") ||
+      !check_text (command, "ID", argv[1]) || !check_text (command, "--reason TEXT", reason))
+    return EXIT_USAGE;
+  if (!g_uuid_string_is_valid (argv[1]))
+    {
+      cli_error (command, "\"%s\" is not a certificate id (a UUID)", argv[1]);
+      return EXIT_USAGE;
+    }
+
+  if ((store = open_store (command, data_dir)) == NULL)
+    return EXIT_FAILED;
+  job.certificate_id = argv[1];
+  job.reason = reason;
+  certificate = trs_store_run_sync (store, TRS_JOB_WRITE, certificate_revoke_job, &job, &error);
+  trs_store_close (store);
+  if (certificate == NULL)
+    return cli_fail (command, error);
+  revoked_at = format_created (certificate->revoked_at);
+  g_print ("Certificate %s of %s is revoked (since %s UTC).\n", certificate->id, certificate->holder_name,
+           revoked_at);
+  return 0;
+}
+
 /* Dispatch */
 
 typedef struct
@@ -765,6 +918,15 @@ trs_cli_command (int    argc,
     { "create", cli_code_create },
     { NULL },
   };
+  static const CliAction keys_actions[] = {
+    { "rotate", cli_keys_rotate },
+    { "list", cli_keys_list },
+    { NULL },
+  };
+  static const CliAction certificate_actions[] = {
+    { "revoke", cli_certificate_revoke },
+    { NULL },
+  };
 
   g_return_val_if_fail (argc >= 1 && argv != NULL, -1);
 
@@ -776,5 +938,9 @@ trs_cli_command (int    argc,
     return run_action ("user", user_actions, argc, argv);
   if (g_str_equal (argv[0], "code"))
     return run_action ("code", code_actions, argc, argv);
+  if (g_str_equal (argv[0], "keys"))
+    return run_action ("keys", keys_actions, argc, argv);
+  if (g_str_equal (argv[0], "certificate"))
+    return run_action ("certificate", certificate_actions, argc, argv);
   return -1;
 }

@@ -9,7 +9,8 @@
 
 G_BEGIN_DECLS
 
-/* argv[0] is the subcommand ("init", "institute", "user", "code"); returns
+/* argv[0] is the subcommand ("init", "institute", "user", "code", "keys",
+ * "certificate"); returns
  * the exit status, or -1 when the subcommand is not one of these. */
 int trs_cli_command (int    argc,
                      char **argv);

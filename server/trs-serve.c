@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "tr-course-loader.h"
+#include "tr-learning-path.h"
 
 #include "trs-api.h"
 #include "trs-auth.h"
@@ -116,13 +117,64 @@ compare_names (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
+static TrCourse *
+find_course (GPtrArray  *courses,
+             const char *id)
+{
+  for (guint i = 0; i < courses->len; i++)
+    if (g_strcmp0 (tr_course_get_id (g_ptr_array_index (courses, i)), id) == 0)
+      return g_ptr_array_index (courses, i);
+  return NULL;
+}
+
+/* The learning path in @path, or NULL (logged) when it has errors or one
+ * of its courses is not published: a certificate for it could never be
+ * earned. */
+static TrLearningPath *
+load_path (const char *path,
+           GPtrArray  *courses)
+{
+  g_autoptr(TrDiagnostics) diagnostics = tr_diagnostics_new ();
+  g_autoptr(TrLearningPath) learning_path = tr_learning_path_load (path, diagnostics);
+  const char * const *ids;
+
+  if (learning_path == NULL || tr_diagnostics_count (diagnostics, TR_SEVERITY_ERROR) > 0)
+    {
+      g_printerr ("trellis-server: leaving out the learning path %s:\n", path);
+      for (guint i = 0; i < tr_diagnostics_get_n_items (diagnostics); i++)
+        {
+          const TrDiagnostic *item = tr_diagnostics_get_item (diagnostics, i);
+          g_autofree char *text = NULL;
+
+          if (item->severity != TR_SEVERITY_ERROR)
+            continue;
+          text = tr_diagnostic_to_string (item);
+          g_printerr ("  %s\n", text);
+        }
+      return NULL;
+    }
+  ids = tr_learning_path_get_course_ids (learning_path);
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    if (find_course (courses, ids[i]) == NULL)
+      {
+        g_printerr ("trellis-server: leaving out the learning path %s: its course %s is not published\n",
+                    path, ids[i]);
+        return NULL;
+      }
+  return g_steal_pointer (&learning_path);
+}
+
 /* Every valid course folder of @dir; the invalid ones are logged and left
- * out, so that one broken course does not take the catalogue down. */
+ * out, so that one broken course does not take the catalogue down. Folders
+ * with a path.json are learning paths, which go to @paths once the courses
+ * they combine are known. */
 static GPtrArray *
-load_courses (const char *dir)
+load_courses (const char *dir,
+              GPtrArray  *paths)
 {
   g_autoptr(GPtrArray) courses = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) path_dirs = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) folder = g_dir_open (dir, 0, &error);
   const char *name;
@@ -140,11 +192,17 @@ load_courses (const char *dir)
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      g_autofree char *path_json = g_build_filename (path, "path.json", NULL);
       g_autoptr(GError) course_error = NULL;
       TrCourse *course;
 
       if (!g_file_test (path, G_FILE_TEST_IS_DIR))
         continue;
+      if (g_file_test (path_json, G_FILE_TEST_IS_REGULAR))
+        {
+          g_ptr_array_add (path_dirs, g_steal_pointer (&path));
+          continue;
+        }
       course = tr_course_load_valid (path, &course_error);
       if (course == NULL)
         {
@@ -153,7 +211,38 @@ load_courses (const char *dir)
         }
       g_ptr_array_add (courses, course);
     }
+  for (guint i = 0; i < path_dirs->len; i++)
+    {
+      TrLearningPath *path = load_path (g_ptr_array_index (path_dirs, i), courses);
+
+      if (path != NULL)
+        g_ptr_array_add (paths, path);
+    }
   return g_steal_pointer (&courses);
+}
+
+/* An http or https address without query or fragment, or NULL. */
+static char *
+parse_public_url (const char  *text,
+                  GError     **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  char *url;
+
+  if (uri == NULL || (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0) ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' || g_uri_get_query (uri) != NULL ||
+      g_uri_get_fragment (uri) != NULL || g_uri_get_userinfo (uri) != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "--public-url takes an http or https address such as https://learn.example.org, "
+                   "not \"%s\"", text);
+      return NULL;
+    }
+  url = g_strdup (text);
+  while (g_str_has_suffix (url, "/"))
+    url[strlen (url) - 1] = '\0';
+  return url;
 }
 
 typedef struct
@@ -203,12 +292,15 @@ trs_serve_command (int    argc,
   g_autofree char *courses_dir = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
+  g_autofree char *public_url_text = NULL;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "The data folder (made by init)", "DIR" },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen_text, "Where to listen (" DEFAULT_LISTEN ")", "ADDR:PORT" },
     { "courses", 0, 0, G_OPTION_ARG_FILENAME, &courses_dir, "The courses to publish (DATA/courses)", "DIR" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "A PEM certificate, for HTTPS", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "Its PEM private key", "FILE" },
+    { "public-url", 0, 0, G_OPTION_ARG_STRING, &public_url_text,
+      "The address certificates and their QR codes point to (http://LISTEN-ADDR:PORT)", "URL" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- answer the Trellis API");
@@ -217,6 +309,8 @@ trs_serve_command (int    argc,
   g_autoptr(GInetSocketAddress) bound = NULL;
   g_autoptr(GInetAddress) bound_address = NULL;
   g_autoptr(GPtrArray) courses = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *public_url = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(GSocket) listen_socket = NULL;
   g_autoptr(SoupServer) server = NULL;
@@ -258,6 +352,11 @@ trs_serve_command (int    argc,
       g_printerr ("trellis-server serve: %s\n", error->message);
       return 2;
     }
+  if (public_url_text != NULL && (public_url = parse_public_url (public_url_text, &error)) == NULL)
+    {
+      g_printerr ("trellis-server serve: %s\n", error->message);
+      return 2;
+    }
   if (tls_cert != NULL)
     {
       certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error);
@@ -275,7 +374,7 @@ trs_serve_command (int    argc,
 
   if (courses_dir == NULL)
     courses_dir = g_build_filename (data_dir, "courses", NULL);
-  courses = load_courses (courses_dir);
+  courses = load_courses (courses_dir, paths);
 
   db_path = g_build_filename (data_dir, "trellis.db", NULL);
   store = trs_store_open (db_path, &error);
@@ -302,6 +401,16 @@ trs_serve_command (int    argc,
       trs_store_close (store);
       return 1;
     }
+  /* Without its key the server could only issue certificates that do not
+   * verify: better not to start. */
+  if (!trs_api_load_signing_key (api, data_dir, &error))
+    {
+      g_printerr ("trellis-server serve: cannot load the signing key: %s\n", error->message);
+      trs_api_free (api);
+      trs_store_close (store);
+      return 1;
+    }
+  trs_api_set_paths (api, paths);
   /* Raw paths: routes match the path as sent, and libsoup does not answer
    * "%2E%2E" paths itself with a bare 400; no path ever names a file. */
   server = soup_server_new ("raw-paths", TRUE, "tls-certificate", certificate, NULL);
@@ -329,6 +438,19 @@ trs_serve_command (int    argc,
     }
   bound_address = g_object_ref (g_inet_socket_address_get_address (bound));
   host = g_inet_address_to_string (bound_address);
+  if (public_url == NULL)
+    {
+      if (g_inet_address_get_family (bound_address) == G_SOCKET_FAMILY_IPV6)
+        public_url = g_strdup_printf ("%s://[%s]:%u", certificate != NULL ? "https" : "http", host,
+                                      g_inet_socket_address_get_port (bound));
+      else
+        public_url = g_strdup_printf ("%s://%s:%u", certificate != NULL ? "https" : "http", host,
+                                      g_inet_socket_address_get_port (bound));
+      if (g_inet_address_get_is_any (bound_address))
+        g_printerr ("trellis-server: certificates will point to %s; give --public-url with the "
+                    "address learners and employers reach\n", public_url);
+    }
+  trs_api_set_public_url (api, public_url);
 
   loop = g_main_loop_new (NULL, FALSE);
   sigint_id = g_unix_signal_add (SIGINT, quit_cb, loop);

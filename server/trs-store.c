@@ -142,11 +142,42 @@ static const char schema_v1[] =
   "  active INTEGER NOT NULL DEFAULT 1);"
   "PRAGMA user_version = 1;";
 
+/* Certificates keep the holder's name and ids in their row, so that they
+ * stay verifiable after the account is erased (account_id then becomes
+ * NULL, and NULLs never collide in the UNIQUE constraint). Only the newest
+ * signing key signs. */
+static const char schema_v2[] =
+  "CREATE TABLE certificates ("
+  "  id TEXT PRIMARY KEY,"
+  "  account_id INTEGER REFERENCES accounts ON DELETE SET NULL,"
+  "  institute_id INTEGER NOT NULL REFERENCES institutes,"
+  "  institute_name TEXT NOT NULL,"
+  "  holder_id TEXT NOT NULL,"
+  "  holder_name TEXT NOT NULL,"
+  "  achievement_kind TEXT NOT NULL CHECK (achievement_kind IN ('course', 'path')),"
+  "  achievement_id TEXT NOT NULL,"
+  "  content_version TEXT NOT NULL,"
+  "  jws TEXT NOT NULL,"
+  "  issued INTEGER NOT NULL,"
+  "  valid_until INTEGER NOT NULL DEFAULT 0,"
+  "  status_index INTEGER NOT NULL UNIQUE CHECK (status_index >= 0 AND status_index < 131072),"
+  "  revoked INTEGER NOT NULL DEFAULT 0,"
+  "  revoked_at INTEGER,"
+  "  revoked_reason TEXT,"
+  "  UNIQUE (account_id, achievement_kind, achievement_id, content_version));"
+  "CREATE INDEX certificates_revoked ON certificates (status_index) WHERE revoked != 0;"
+  "UPDATE signing_keys SET active = (rowid = (SELECT rowid FROM signing_keys"
+  "  ORDER BY created DESC, rowid DESC LIMIT 1));"
+  "PRAGMA user_version = 2;";
+
 /* migrations[i] takes the schema from version i to version i + 1; each ends
  * by setting user_version. */
 static const char * const migrations[] = {
   schema_v1,
+  schema_v2,
 };
+
+G_STATIC_ASSERT (TRS_STATUS_LIST_SIZE == 131072);
 
 #define ACCOUNT_COLUMNS \
   "SELECT a.id, a.public_id, a.institute_id, i.name, a.cohort_id, c.name, a.role, a.name," \
@@ -2007,5 +2038,413 @@ trs_store_key_add (TrsStore      *store,
         set_sqlite_error (store, error);
       return FALSE;
     }
+  stmt_release (g_steal_pointer (&stmt));
+
+  /* The new key signs from now on; the old ones only verify. */
+  stmt = store_statement (store, "UPDATE signing_keys SET active = (kid = ?1)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, kid, -1, SQLITE_STATIC);
+  return stmt_run (store, stmt, error);
+}
+
+void
+trs_signing_key_free (TrsSigningKey *key)
+{
+  if (key == NULL)
+    return;
+  g_free (key->kid);
+  g_clear_pointer (&key->public_key, g_bytes_unref);
+  g_free (key);
+}
+
+/* Every key, published or signing, as TrsSigningKey, oldest first. */
+GPtrArray *
+trs_store_key_list (TrsStore  *store,
+                    GError   **error)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) trs_signing_key_free);
+  g_autoptr(TrsStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (on_worker (store), NULL);
+
+  stmt = store_statement (store,
+                          "SELECT kid, public_key, created, active FROM signing_keys ORDER BY created, rowid",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TrsSigningKey *key = g_new0 (TrsSigningKey, 1);
+
+      key->kid = column_strdup (stmt, 0);
+      key->public_key = g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
+      key->created = sqlite3_column_int64 (stmt, 2);
+      key->active = sqlite3_column_int (stmt, 3) != 0;
+      g_ptr_array_add (keys, key);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&keys);
+}
+
+/* The kid of the key that signs; NOT_FOUND when there is none. */
+char *
+trs_store_key_active (TrsStore  *store,
+                      GError   **error)
+{
+  g_autoptr(TrsStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (on_worker (store), NULL);
+
+  stmt = store_statement (store,
+                          "SELECT kid FROM signing_keys WHERE active != 0"
+                          " ORDER BY created DESC, rowid DESC LIMIT 1",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return column_strdup (stmt, 0);
+  if (rc != SQLITE_DONE)
+    set_sqlite_error (store, error);
+  else
+    g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND,
+                         "there is no signing key (run \"trellis-server keys rotate\")");
+  return NULL;
+}
+
+/* Certificates */
+
+#define CERTIFICATE_COLUMNS \
+  "SELECT id, account_id, institute_id, institute_name, holder_id, holder_name, achievement_kind," \
+  " achievement_id, content_version, jws, issued, valid_until, status_index, revoked, revoked_at," \
+  " revoked_reason FROM certificates "
+
+void
+trs_certificate_free (TrsCertificate *certificate)
+{
+  if (certificate == NULL)
+    return;
+  g_free (certificate->id);
+  g_free (certificate->institute_name);
+  g_free (certificate->holder_id);
+  g_free (certificate->holder_name);
+  g_free (certificate->achievement_kind);
+  g_free (certificate->achievement_id);
+  g_free (certificate->content_version);
+  g_free (certificate->jws);
+  g_free (certificate->revoked_reason);
+  g_free (certificate);
+}
+
+static TrsCertificate *
+certificate_from_row (sqlite3_stmt *stmt)
+{
+  TrsCertificate *certificate = g_new0 (TrsCertificate, 1);
+
+  certificate->id = column_strdup (stmt, 0);
+  certificate->account_id = sqlite3_column_int64 (stmt, 1);
+  certificate->institute_id = sqlite3_column_int64 (stmt, 2);
+  certificate->institute_name = column_strdup (stmt, 3);
+  certificate->holder_id = column_strdup (stmt, 4);
+  certificate->holder_name = column_strdup (stmt, 5);
+  certificate->achievement_kind = column_strdup (stmt, 6);
+  certificate->achievement_id = column_strdup (stmt, 7);
+  certificate->content_version = column_strdup (stmt, 8);
+  certificate->jws = column_strdup (stmt, 9);
+  certificate->issued = sqlite3_column_int64 (stmt, 10);
+  certificate->valid_until = sqlite3_column_int64 (stmt, 11);
+  certificate->status_index = (guint) sqlite3_column_int64 (stmt, 12);
+  certificate->revoked = sqlite3_column_int (stmt, 13) != 0;
+  certificate->revoked_at = sqlite3_column_int64 (stmt, 14);
+  certificate->revoked_reason = column_strdup (stmt, 15);
+  return certificate;
+}
+
+static TrsCertificate *
+certificate_fetch (TrsStore      *store,
+                   sqlite3_stmt  *stmt,
+                   GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return certificate_from_row (stmt);
+  if (rc != SQLITE_DONE)
+    set_sqlite_error (store, error);
+  else
+    g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND, "no such certificate");
+  return NULL;
+}
+
+/* CONFLICT when the account already holds a certificate for this
+ * achievement and version, or the status index is taken. */
+gboolean
+trs_store_certificate_insert (TrsStore              *store,
+                              const TrsCertificate  *certificate,
+                              GError               **error)
+{
+  g_autoptr(TrsStmt) stmt = NULL;
+
+  g_return_val_if_fail (on_worker (store), FALSE);
+  g_return_val_if_fail (certificate != NULL, FALSE);
+
+  if (certificate->id == NULL || !g_uuid_string_is_valid (certificate->id) ||
+      certificate->holder_id == NULL || certificate->holder_name == NULL ||
+      certificate->institute_name == NULL || certificate->achievement_kind == NULL ||
+      certificate->achievement_id == NULL || certificate->content_version == NULL ||
+      certificate->jws == NULL || certificate->status_index >= TRS_STATUS_LIST_SIZE)
+    {
+      g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_INVALID, "the certificate is incomplete");
+      return FALSE;
+    }
+  stmt = store_statement (store,
+                          "INSERT INTO certificates (id, account_id, institute_id, institute_name, holder_id,"
+                          " holder_name, achievement_kind, achievement_id, content_version, jws, issued,"
+                          " valid_until, status_index)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, certificate->id, -1, SQLITE_STATIC);
+  if (certificate->account_id != 0)
+    sqlite3_bind_int64 (stmt, 2, certificate->account_id);
+  else
+    sqlite3_bind_null (stmt, 2);
+  sqlite3_bind_int64 (stmt, 3, certificate->institute_id);
+  sqlite3_bind_text (stmt, 4, certificate->institute_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, certificate->holder_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, certificate->holder_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, certificate->achievement_kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, certificate->achievement_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, certificate->content_version, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 10, certificate->jws, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 11, certificate->issued);
+  sqlite3_bind_int64 (stmt, 12, certificate->valid_until);
+  sqlite3_bind_int64 (stmt, 13, certificate->status_index);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (store, error);
   return TRUE;
+}
+
+TrsCertificate *
+trs_store_certificate_find (TrsStore    *store,
+                            const char  *id,
+                            GError     **error)
+{
+  g_autoptr(TrsStmt) stmt = NULL;
+
+  g_return_val_if_fail (on_worker (store), NULL);
+
+  if (id == NULL || !g_uuid_string_is_valid (id))
+    {
+      g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND, "no such certificate");
+      return NULL;
+    }
+  stmt = store_statement (store, CERTIFICATE_COLUMNS "WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  return certificate_fetch (store, stmt, error);
+}
+
+/* The certificate the account already holds for this achievement and
+ * version; NOT_FOUND when it holds none. */
+TrsCertificate *
+trs_store_certificate_find_existing (TrsStore    *store,
+                                     gint64       account_id,
+                                     const char  *kind,
+                                     const char  *achievement_id,
+                                     const char  *version,
+                                     GError     **error)
+{
+  g_autoptr(TrsStmt) stmt = NULL;
+
+  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (kind != NULL && achievement_id != NULL && version != NULL, NULL);
+
+  stmt = store_statement (store,
+                          CERTIFICATE_COLUMNS "WHERE account_id = ?1 AND achievement_kind = ?2"
+                          " AND achievement_id = ?3 AND content_version = ?4",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, achievement_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, version, -1, SQLITE_STATIC);
+  return certificate_fetch (store, stmt, error);
+}
+
+/* The account's certificates as TrsCertificate, oldest first. */
+GPtrArray *
+trs_store_certificate_list (TrsStore  *store,
+                            gint64     account_id,
+                            GError   **error)
+{
+  g_autoptr(GPtrArray) certificates = g_ptr_array_new_with_free_func ((GDestroyNotify) trs_certificate_free);
+  g_autoptr(TrsStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (on_worker (store), NULL);
+
+  stmt = store_statement (store, CERTIFICATE_COLUMNS "WHERE account_id = ?1 ORDER BY issued, rowid", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (certificates, certificate_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&certificates);
+}
+
+/* Marks the certificate revoked and returns it. Revoking it again changes
+ * nothing: the first date and reason stay. */
+TrsCertificate *
+trs_store_certificate_revoke (TrsStore    *store,
+                              const char  *id,
+                              const char  *reason,
+                              GError     **error)
+{
+  g_autofree char *clean = NULL;
+  g_autoptr(TrsStmt) stmt = NULL;
+
+  g_return_val_if_fail (on_worker (store), NULL);
+
+  if ((clean = clean_name ("reason", reason, error)) == NULL)
+    return NULL;
+  if (id == NULL || !g_uuid_string_is_valid (id))
+    {
+      g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND, "no such certificate");
+      return NULL;
+    }
+  stmt = store_statement (store,
+                          "UPDATE certificates SET revoked = 1, revoked_at = ?2, revoked_reason = ?3"
+                          " WHERE id = ?1 AND revoked = 0",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, now_ms ());
+  sqlite3_bind_text (stmt, 3, clean, -1, SQLITE_STATIC);
+  if (!stmt_run (store, stmt, error))
+    return NULL;
+  stmt_release (g_steal_pointer (&stmt));
+  return trs_store_certificate_find (store, id, error);
+}
+
+/* The status indexes of every revoked certificate (guint), in order. */
+GArray *
+trs_store_certificate_revoked_indexes (TrsStore  *store,
+                                       GError   **error)
+{
+  g_autoptr(GArray) indexes = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(TrsStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (on_worker (store), NULL);
+
+  stmt = store_statement (store,
+                          "SELECT status_index FROM certificates WHERE revoked != 0 ORDER BY status_index",
+                          error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint index = (guint) sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (indexes, index);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&indexes);
+}
+
+static gboolean
+status_index_used (TrsStore  *store,
+                   guint      index,
+                   gboolean  *used,
+                   GError   **error)
+{
+  g_autoptr(TrsStmt) stmt = store_statement (store, "SELECT 1 FROM certificates WHERE status_index = ?1",
+                                             error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, index);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_sqlite_error (store, error);
+  *used = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+/* A free index of the status list, drawn at random: sequential indexes
+ * would tell anyone who sees two certificates which came first, and how
+ * many were issued between them. Call it in the job that inserts. */
+gboolean
+trs_store_certificate_next_index (TrsStore  *store,
+                                  guint     *index,
+                                  GError   **error)
+{
+  guint start;
+  gint64 count;
+
+  g_return_val_if_fail (on_worker (store), FALSE);
+  g_return_val_if_fail (index != NULL, FALSE);
+
+  for (int attempt = 0; attempt < 32; attempt++)
+    {
+      guint candidate = randombytes_uniform (TRS_STATUS_LIST_SIZE);
+      gboolean used;
+
+      if (!status_index_used (store, candidate, &used, error))
+        return FALSE;
+      if (!used)
+        {
+          *index = candidate;
+          return TRUE;
+        }
+    }
+
+  /* Nearly full: walk from a random place to the next free index. */
+  count = count_rows (store, "SELECT count(*) FROM certificates", error);
+  if (count < 0)
+    return FALSE;
+  if (count >= TRS_STATUS_LIST_SIZE)
+    {
+      g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_FAILED,
+                           "the status list is full: no index is left for a new certificate");
+      return FALSE;
+    }
+  start = randombytes_uniform (TRS_STATUS_LIST_SIZE);
+  for (guint i = 0; i < TRS_STATUS_LIST_SIZE; i++)
+    {
+      guint candidate = (start + i) % TRS_STATUS_LIST_SIZE;
+      gboolean used;
+
+      if (!status_index_used (store, candidate, &used, error))
+        return FALSE;
+      if (!used)
+        {
+          *index = candidate;
+          return TRUE;
+        }
+    }
+  g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_FAILED, "the status list is full");
+  return FALSE;
 }

@@ -133,6 +133,63 @@ gint64      trs_store_events_count     (TrsStore *store, GError **error);
 gboolean    trs_store_key_add          (TrsStore *store, const char *kid, const guint8 *public_key,
                                         gsize length, GError **error);
 
+/* Which signing key signs: the newest one added (trs_store_key_add() makes it
+ * the only active one); the others stay published, so that what they signed
+ * keeps verifying. */
+typedef struct
+{
+  char   *kid;
+  GBytes *public_key;       /* 32 bytes */
+  gint64  created;          /* ms since 1970 */
+  gboolean active;
+} TrsSigningKey;
+
+GPtrArray  *trs_store_key_list         (TrsStore *store, GError **error);
+char       *trs_store_key_active       (TrsStore *store, GError **error);
+void        trs_signing_key_free       (TrsSigningKey *key);
+
+/* Certificates. Each holds an index into the revocation list (a Bitstring
+ * Status List of TRS_STATUS_LIST_SIZE entries), drawn at random so that the
+ * list does not tell the order or number of certificates. The holder's name
+ * and ids are copied into the row: when the learner erases their account,
+ * account_id becomes 0 and the certificate stays verifiable. */
+#define TRS_STATUS_LIST_SIZE 131072
+
+typedef struct
+{
+  char    *id;               /* UUID */
+  gint64   account_id;       /* 0: the account was erased */
+  gint64   institute_id;
+  char    *institute_name;
+  char    *holder_id;        /* the account's public id */
+  char    *holder_name;
+  char    *achievement_kind; /* "course" or "path" */
+  char    *achievement_id;
+  char    *content_version;
+  char    *jws;              /* the signed credential, compact JWS */
+  gint64   issued;           /* ms since 1970 */
+  gint64   valid_until;      /* ms since 1970; 0: does not expire */
+  guint    status_index;
+  gboolean revoked;
+  gint64   revoked_at;       /* ms since 1970; 0 unless revoked */
+  char    *revoked_reason;
+} TrsCertificate;
+
+gboolean        trs_store_certificate_insert        (TrsStore *store, const TrsCertificate *certificate,
+                                                     GError **error);
+TrsCertificate *trs_store_certificate_find          (TrsStore *store, const char *id, GError **error);
+TrsCertificate *trs_store_certificate_find_existing (TrsStore *store, gint64 account_id, const char *kind,
+                                                     const char *achievement_id, const char *version,
+                                                     GError **error);
+GPtrArray      *trs_store_certificate_list          (TrsStore *store, gint64 account_id, GError **error);
+TrsCertificate *trs_store_certificate_revoke        (TrsStore *store, const char *id, const char *reason,
+                                                     GError **error);
+GArray         *trs_store_certificate_revoked_indexes (TrsStore *store, GError **error);
+gboolean        trs_store_certificate_next_index    (TrsStore *store, guint *index, GError **error);
+void            trs_certificate_free                (TrsCertificate *certificate);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrsAccount, trs_account_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrsSigningKey, trs_signing_key_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrsCertificate, trs_certificate_free)
 
 G_END_DECLS

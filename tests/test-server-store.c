@@ -140,7 +140,7 @@ test_open (void)
   trs_store_close (store);
 
   db = raw_open (path);
-  g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, 2);
   {
     g_autofree char *mode = raw_text (db, "PRAGMA journal_mode");
     g_autofree char *check = raw_text (db, "PRAGMA integrity_check");
@@ -153,14 +153,14 @@ test_open (void)
                                 " 'events', 'signing_keys')"), ==, 7);
   sqlite3_close (db);
 
-  /* Again: already at version 1, nothing to migrate. */
+  /* Again: already at version 2, nothing to migrate. */
   store = open_store (path);
   run_checks (store, TRS_JOB_READ, empty_counts_job, NULL);
   trs_store_close (store);
 
   /* A newer server's database is left alone. */
   db = raw_open (path);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 2", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 3", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   store = trs_store_open (path, &error);
   g_assert_error (error, TRS_STORE_ERROR, TRS_STORE_ERROR_TOO_NEW);

@@ -1,0 +1,160 @@
+/* trs-body.c: reading request bodies — JSON objects and event batches
+ *
+ * Copyright 2026 The Trellis developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "trellis-server"
+
+#include "tr-event.h"
+
+#include "trs-body.h"
+
+G_DEFINE_QUARK (trs-body-error-quark, trs_body_error)
+
+/* Deeper nesting than @max_depth, outside strings; the parser catches the
+ * rest of what is wrong. */
+static gboolean
+json_nesting_ok (const char *data,
+                 gsize       length,
+                 guint       max_depth)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+        case '[':
+        case '{':
+          if (++depth > max_depth)
+            return FALSE;
+          break;
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+        default:
+          break;
+        }
+    }
+  return TRUE;
+}
+
+JsonNode *
+trs_body_parse (const char  *data,
+                gsize        length,
+                GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (length > TRS_BODY_MAX_SIZE)
+    {
+      g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_TOO_LARGE, "the body is larger than 1 MiB");
+      return NULL;
+    }
+  if (length == 0)
+    {
+      g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_JSON, "the body is empty");
+      return NULL;
+    }
+  if (!g_utf8_validate (data, length, NULL))
+    {
+      g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_JSON, "the body is not UTF-8");
+      return NULL;
+    }
+  if (!json_nesting_ok (data, length, TRS_BODY_MAX_DEPTH))
+    {
+      g_set_error (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_JSON,
+                   "the body nests deeper than %u levels", TRS_BODY_MAX_DEPTH);
+      return NULL;
+    }
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error) ||
+      (root = json_parser_get_root (parser)) == NULL)
+    {
+      g_set_error (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_JSON, "the body is not JSON: %s",
+                   local_error != NULL ? local_error->message : "it is empty");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_REQUEST,
+                           "the body must be a JSON object");
+      return NULL;
+    }
+  return json_node_ref (root);
+}
+
+GPtrArray *
+trs_body_parse_events (JsonObject  *body,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  JsonNode *member;
+  JsonArray *array;
+  guint length;
+
+  g_return_val_if_fail (body != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  member = json_object_get_member (body, "events");
+  if (member == NULL)
+    {
+      g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_REQUEST, "\"events\" is missing");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (member))
+    {
+      g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_REQUEST, "\"events\" must be a list");
+      return NULL;
+    }
+  array = json_node_get_array (member);
+  length = json_array_get_length (array);
+  if (length > TRS_BODY_MAX_EVENTS)
+    {
+      g_set_error (error, TRS_BODY_ERROR, TRS_BODY_ERROR_TOO_LARGE,
+                   "a batch holds at most %d events, not %u", TRS_BODY_MAX_EVENTS, length);
+      return NULL;
+    }
+  if (length == 0)
+    {
+      g_set_error (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_REQUEST,
+                   "\"events\" must hold 1 to %d events", TRS_BODY_MAX_EVENTS);
+      return NULL;
+    }
+  events = g_ptr_array_new_full (length, (GDestroyNotify) tr_event_free);
+  for (guint i = 0; i < length; i++)
+    {
+      g_autoptr(GError) event_error = NULL;
+      TrEvent *event = tr_event_from_json (json_array_get_element (array, i), &event_error);
+
+      if (event == NULL)
+        {
+          g_set_error (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_REQUEST, "event %u: %s", i,
+                       event_error->message);
+          return NULL;
+        }
+      g_ptr_array_add (events, event);
+    }
+  return g_steal_pointer (&events);
+}
