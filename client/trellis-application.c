@@ -12,6 +12,7 @@
 #include "trellis-account-window.h"
 #include "trellis-application.h"
 #include "trellis-preferences-window.h"
+#include "trellis-verify-window.h"
 #include "trellis-window.h"
 
 struct _TrellisApplication
@@ -252,6 +253,19 @@ account_activated (GSimpleAction *action,
 }
 
 static void
+verify_certificate_activated (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  TrellisApplication *self = TRELLIS_APPLICATION (user_data);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *verify = trellis_verify_window_new (self->store, self->language);
+
+  gtk_window_set_transient_for (GTK_WINDOW (verify), window);
+  gtk_window_present (GTK_WINDOW (verify));
+}
+
+static void
 about_activated (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
@@ -272,6 +286,7 @@ static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "preferences", preferences_activated },
   { "account", account_activated },
+  { "verify-certificate", verify_certificate_activated },
   { "about", about_activated },
 };
 

@@ -11,15 +11,18 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "tr-credential.h"
+#include "trellis-credential-cache.h"
 #include "trellis-sync.h"
 #include "trellis-token-storage.h"
 
 /* How syncing works: a sync pushes the events the server does not have in
  * batches, pulls what the learner's other devices sent since the cursor,
- * then fetches the server's catalogue. Only one sync runs at a time; a
- * request made meanwhile runs once the current one ends. Merging is a union
- * of events by id, so there is nothing to reconcile. Reflection notes are
- * not events: nothing here reads them.
+ * then fetches the server's catalogue and, best effort, what checking
+ * certificates offline needs (trellis-credential-cache.h). Only one sync
+ * runs at a time; a request made meanwhile runs once the current one ends.
+ * Merging is a union of events by id, so there is nothing to reconcile.
+ * Reflection notes are not events: nothing here reads them.
  *
  * Errors of enrol, sign-in and sign-out are G_IO_ERROR errors whose
  * message is meant for the learner. */
@@ -31,6 +34,7 @@
 #define BACKOFF_MAX_S       (5 * 60)
 #define HTTP_TIMEOUT_S      30
 #define MIN_PASSWORD_LENGTH 10
+#define MAX_STATUS_LISTS    4
 
 /* Keys of the store's meta table. */
 #define META_SERVER       "sync.server"
@@ -217,6 +221,7 @@ typedef struct
 {
   guint     status;
   JsonNode *root;          /* NULL when the body is empty or not JSON */
+  GBytes   *body;
   gint64    retry_after;   /* seconds, or -1 */
 } Reply;
 
@@ -224,6 +229,7 @@ static void
 reply_free (Reply *reply)
 {
   g_clear_pointer (&reply->root, json_node_unref);
+  g_clear_pointer (&reply->body, g_bytes_unref);
   g_free (reply);
 }
 
@@ -251,6 +257,7 @@ api_request_cb (GObject      *source,
   reply->status = soup_message_get_status (message);
   retry_after = soup_message_headers_get_one (soup_message_get_response_headers (message), "Retry-After");
   reply->retry_after = retry_after != NULL ? g_ascii_strtoll (retry_after, NULL, 10) : -1;
+  reply->body = g_bytes_ref (bytes);
   if (g_bytes_get_size (bytes) > 0)
     {
       g_autoptr(JsonParser) parser = json_parser_new_immutable ();
@@ -261,28 +268,27 @@ api_request_cb (GObject      *source,
   g_task_return_pointer (task, reply, (GDestroyNotify) reply_free);
 }
 
+/* A request to any address; its reply is read with api_request_finish (). */
 static void
-api_request_async (TrellisSync         *self,
-                   const char          *server,
-                   const char          *method,
-                   const char          *path,
-                   const char          *token,
-                   JsonNode            *body,
-                   GCancellable        *cancellable,
-                   GAsyncReadyCallback  callback,
-                   gpointer             user_data)
+http_request_async (TrellisSync         *self,
+                    const char          *uri,
+                    const char          *method,
+                    const char          *token,
+                    JsonNode            *body,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *uri = g_strconcat (server, "/api/v1", path, NULL);
   g_autoptr(SoupMessage) message = NULL;
   SoupMessageHeaders *headers;
 
-  g_task_set_source_tag (task, api_request_async);
+  g_task_set_source_tag (task, http_request_async);
   message = soup_message_new (method, uri);
   if (message == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("“%s” is not a server address"), server);
+                               _("“%s” is not a server address"), uri);
       return;
     }
   headers = soup_message_get_request_headers (message);
@@ -305,13 +311,29 @@ api_request_async (TrellisSync         *self,
                                     api_request_cb, g_steal_pointer (&task));
 }
 
+static void
+api_request_async (TrellisSync         *self,
+                   const char          *server,
+                   const char          *method,
+                   const char          *path,
+                   const char          *token,
+                   JsonNode            *body,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  g_autofree char *uri = g_strconcat (server, "/api/v1", path, NULL);
+
+  http_request_async (self, uri, method, token, body, cancellable, callback, user_data);
+}
+
 static Reply *
 api_request_finish (TrellisSync   *self,
                     GAsyncResult  *result,
                     GError       **error)
 {
   g_assert (g_task_is_valid (result, self));
-  g_assert (g_task_get_source_tag (G_TASK (result)) == api_request_async);
+  g_assert (g_task_get_source_tag (G_TASK (result)) == http_request_async);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -346,6 +368,7 @@ typedef enum
   CONTEXT_ENROL,
   CONTEXT_SIGN_IN,
   CONTEXT_SYNC,
+  CONTEXT_REQUEST,   /* trellis_sync_request_json_async (): the server's reason is the message */
 } Context;
 
 /* The API's {"error": {"code", "message"}} as a sentence for the learner. */
@@ -358,6 +381,14 @@ reply_error (Reply   *reply,
                       JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "error")) ?
                       json_object_get_object_member (root, "error") : NULL;
   const char *detail = error != NULL ? json_object_get_string_member_with_default (error, "message", NULL) : NULL;
+
+  /* Refusals such as "not complete yet" are the server's to explain. */
+  if (context == CONTEXT_REQUEST && detail != NULL && *detail != '\0' &&
+      reply->status >= 400 && reply->status < 500 && reply->status != SOUP_STATUS_UNAUTHORIZED &&
+      reply->status != 429 && reply->status != SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
+    return g_error_new_literal (G_IO_ERROR, reply->status == SOUP_STATUS_FORBIDDEN ? G_IO_ERROR_PERMISSION_DENIED
+                                                                                 : G_IO_ERROR_FAILED,
+                                detail);
 
   switch (reply->status)
     {
@@ -838,6 +869,7 @@ typedef struct
   char       *token;
   GPtrArray  *sent_ids;   /* of the batch being pushed, NULL-terminated */
   GPtrArray  *courses;    /* JsonObject*, from GET /courses */
+  GPtrArray  *status_lists;   /* URLs still to fetch */
   Failure     failure;
 } SyncRun;
 
@@ -850,6 +882,7 @@ sync_run_free (gpointer data)
   g_free (run->token);
   g_clear_pointer (&run->sent_ids, g_ptr_array_unref);
   g_clear_pointer (&run->courses, g_ptr_array_unref);
+  g_clear_pointer (&run->status_lists, g_ptr_array_unref);
   g_free (run);
 }
 
@@ -895,6 +928,158 @@ sync_check_reply (GTask   *task,
   return TRUE;
 }
 
+/* Certificates: the keys, the learner's certificates and the revocation
+ * lists they point into, kept for checking offline. None of it may fail
+ * the sync: a server without certificates answers 404, and the rest of the
+ * sync has succeeded already. */
+
+/* Like the server address: no clear text beyond this machine. */
+static gboolean
+is_fetchable (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  if (scheme == NULL || host == NULL || *host == '\0')
+    return FALSE;
+  return g_ascii_strcasecmp (scheme, "https") == 0 ||
+         (g_ascii_strcasecmp (scheme, "http") == 0 && is_loopback (host));
+}
+
+/* TRUE when the step should go on with the next; FALSE when the sync was
+ * cancelled and the task has returned. */
+static gboolean
+sync_optional_reply (GTask       *task,
+                     Reply       *reply,
+                     GError      *error,
+                     const char  *what)
+{
+  if (reply == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_error_copy (error));
+      return FALSE;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return FALSE;
+  if (reply == NULL)
+    g_debug ("Could not fetch %s: %s", what, error->message);
+  else if (!reply_ok (reply))
+    g_debug ("Could not fetch %s: HTTP %u", what, reply->status);
+  return TRUE;
+}
+
+static void sync_status_lists (GTask *task);
+
+static void
+sync_status_list_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TrellisSync *self = TRELLIS_SYNC (source);
+  SyncRun *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Reply) reply = api_request_finish (self, result, &error);
+  const char *url = g_ptr_array_index (run->status_lists, run->status_lists->len - 1);
+
+  if (!sync_optional_reply (task, reply, error, url))
+    return;
+  if (reply != NULL && reply_ok (reply))
+    {
+      gsize length;
+      const char *data = g_bytes_get_data (reply->body, &length);
+      g_autofree char *document = g_strndup (data, length);
+
+      /* A status list credential: JSON, or a JWS of it. */
+      if (length > 0 && strlen (document) == length && g_utf8_validate (document, -1, NULL))
+        trellis_credential_cache_set_status_list (self->store, url, document, g_get_real_time ());
+    }
+  g_ptr_array_remove_index (run->status_lists, run->status_lists->len - 1);
+  sync_status_lists (g_steal_pointer (&task));
+}
+
+static void
+sync_status_lists (GTask *task)
+{
+  TrellisSync *self = g_task_get_source_object (task);
+  SyncRun *run = g_task_get_task_data (task);
+  const char *url;
+
+  if (run->status_lists == NULL || run->status_lists->len == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  url = g_ptr_array_index (run->status_lists, run->status_lists->len - 1);
+  http_request_async (self, url, "GET", NULL, NULL, g_task_get_cancellable (task),
+                      sync_status_list_cb, task);
+}
+
+static void
+sync_certificates_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TrellisSync *self = TRELLIS_SYNC (source);
+  SyncRun *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Reply) reply = api_request_finish (self, result, &error);
+
+  if (!sync_optional_reply (task, reply, error, "the certificates"))
+    return;
+  run->status_lists = g_ptr_array_new_with_free_func (g_free);
+  if (reply != NULL && reply_ok (reply) && reply_object (reply) != NULL)
+    {
+      g_autoptr(GPtrArray) certificates = trellis_certificates_from_json (reply->root);
+
+      trellis_credential_cache_set_certificates (self->store, reply->root, g_get_real_time ());
+      for (guint i = 0; i < certificates->len && run->status_lists->len < MAX_STATUS_LISTS; i++)
+        {
+          TrellisCertificate *certificate = g_ptr_array_index (certificates, i);
+          const char *url = certificate->info->status_list;
+
+          if (url != NULL && is_fetchable (url) &&
+              !g_ptr_array_find_with_equal_func (run->status_lists, url, g_str_equal, NULL))
+            g_ptr_array_add (run->status_lists, g_strdup (url));
+        }
+    }
+  sync_status_lists (g_steal_pointer (&task));
+}
+
+static void
+sync_keys_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TrellisSync *self = TRELLIS_SYNC (source);
+  SyncRun *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Reply) reply = api_request_finish (self, result, &error);
+
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (!sync_optional_reply (task, reply, error, "the institute’s keys"))
+    return;
+  if (reply != NULL && reply_ok (reply) && reply_object (reply) != NULL)
+    trellis_credential_cache_set_jwks (self->store, run->server, reply->root, g_get_real_time ());
+  api_request_async (self, run->server, "GET", "/certificates", run->token, NULL, cancellable,
+                     sync_certificates_cb, g_steal_pointer (&task));
+}
+
+static void
+sync_keys (GTask *task)
+{
+  TrellisSync *self = g_task_get_source_object (task);
+  SyncRun *run = g_task_get_task_data (task);
+  g_autofree char *uri = g_strconcat (run->server, "/.well-known/jwks.json", NULL);
+
+  http_request_async (self, uri, "GET", NULL, NULL, g_task_get_cancellable (task), sync_keys_cb, task);
+}
+
 static void
 sync_courses_cb (GObject      *source,
                  GAsyncResult *result,
@@ -925,7 +1110,7 @@ sync_courses_cb (GObject      *source,
       if (JSON_NODE_HOLDS_OBJECT (node))
         g_ptr_array_add (run->courses, json_object_ref (json_node_get_object (node)));
     }
-  g_task_return_boolean (task, TRUE);
+  sync_keys (g_steal_pointer (&task));
 }
 
 static void sync_pull (GTask *task);
@@ -1436,6 +1621,78 @@ trellis_sync_fetch_package_finish (TrellisSync   *self,
                                    GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+request_json_reply_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Reply) reply = api_request_finish (TRELLIS_SYNC (source), result, &error);
+
+  if (reply == NULL)
+    g_task_return_error (task, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                               ? g_steal_pointer (&error) : unreachable_error (error));
+  else if (!reply_ok (reply))
+    g_task_return_error (task, reply_error (reply, CONTEXT_REQUEST));
+  else if (reply->root == NULL && g_bytes_get_size (reply->body) > 0)
+    g_task_return_error (task, not_understood_error ());
+  else
+    g_task_return_pointer (task, reply->root != NULL ? json_node_ref (reply->root) : json_node_new (JSON_NODE_NULL),
+                           (GDestroyNotify) json_node_unref);
+}
+
+/**
+ * trellis_sync_request_json_async:
+ * @method: "GET", "POST"…
+ * @path: under /api/v1, such as "/certificates"
+ * @body: (nullable): sent as JSON
+ *
+ * A request to the institute's server with the account's token (see
+ * docs/api.md). An error's message is for the learner: for a refusal it is
+ * the server's reason.
+ */
+void
+trellis_sync_request_json_async (TrellisSync         *self,
+                                 const char          *method,
+                                 const char          *path,
+                                 JsonNode            *body,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TRELLIS_IS_SYNC (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (path != NULL && path[0] == '/');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, trellis_sync_request_json_async);
+  if (self->token == NULL || self->server == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                               _("Sign in to your institute’s server first"));
+      return;
+    }
+  api_request_async (self, self->server, method, path, self->token, body, cancellable,
+                     request_json_reply_cb, g_steal_pointer (&task));
+}
+
+/* Returns: (transfer full): the answer; a JSON null when it had no body */
+JsonNode *
+trellis_sync_request_json_finish (TrellisSync   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (TRELLIS_IS_SYNC (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == trellis_sync_request_json_async, NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

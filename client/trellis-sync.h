@@ -74,6 +74,17 @@ JsonNode         *trellis_sync_fetch_package_finish (TrellisSync          *self,
                                                      GAsyncResult         *result,
                                                      GError              **error);
 
+void              trellis_sync_request_json_async   (TrellisSync          *self,
+                                                     const char           *method,
+                                                     const char           *path,
+                                                     JsonNode             *body,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+JsonNode         *trellis_sync_request_json_finish  (TrellisSync          *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
+
 /* Properties (all notify): "state", "pending", "message", "server",
  * "account-name", "last-synced". Signals: "courses-available" (GPtrArray of
  * JsonObject course entries from GET /courses) after a sync fetched the

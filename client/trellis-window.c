@@ -13,6 +13,7 @@
 
 #include "tr-course.h"
 #include "trellis-catalogue-page.h"
+#include "trellis-certificates-page.h"
 #include "trellis-course-page.h"
 #include "trellis-course-updater.h"
 #include "trellis-lesson-page.h"
@@ -39,11 +40,14 @@ struct _TrellisWindow
   AdwBin               *catalogue_bin;
   AdwBin               *course_bin;
   AdwBin               *activity_bin;
+  AdwBin               *certificates_bin;
   GtkListBox           *problem_list;
   AdwStatusPage        *problems_page;
 
   TrellisCataloguePage *catalogue_page;
   TrellisCoursePage    *course_page;
+  TrellisCertificatesPage *certificates_page;
+  char                 *before_certificates;   /* the page to go back to */
 };
 
 G_DEFINE_FINAL_TYPE (TrellisWindow, trellis_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -80,13 +84,17 @@ update_header (TrellisWindow *self)
     }
   if ((g_strcmp0 (page, "course") == 0 || g_strcmp0 (page, "activity") == 0) && course != NULL)
     adw_window_title_set_title (self->window_title, tr_text_get (tr_course_get_title (course), lang));
+  else if (g_strcmp0 (page, "certificates") == 0)
+    adw_window_title_set_title (self->window_title, _("Certificates"));
   else
     adw_window_title_set_title (self->window_title, _("Trellis"));
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_widget_set_visible (GTK_WIDGET (self->back_button),
-                          g_strcmp0 (page, "activity") == 0 ||
+                          g_strcmp0 (page, "activity") == 0 || g_strcmp0 (page, "certificates") == 0 ||
                           (g_strcmp0 (page, "course") == 0 && !authoring));
 }
+
+static void remind_to_recertify (TrellisWindow *self);
 
 static void
 show_page (TrellisWindow *self,
@@ -94,6 +102,8 @@ show_page (TrellisWindow *self,
 {
   gtk_stack_set_visible_child_name (self->stack, name);
   update_header (self);
+  if (g_str_equal (name, "catalogue") || g_str_equal (name, "certificates"))
+    remind_to_recertify (self);
 }
 
 static GtkWidget *
@@ -186,7 +196,20 @@ go_back (GtkWidget  *widget,
   const char *page = visible_page (self);
   gboolean authoring = trellis_course_library_is_authoring (trellis_application_get_library (self->application));
 
-  if (g_strcmp0 (page, "activity") == 0)
+  if (g_strcmp0 (page, "certificates") == 0)
+    {
+      g_autofree char *before = g_steal_pointer (&self->before_certificates);
+
+      if (before == NULL)
+        before = g_strdup (authoring ? "course" : "catalogue");
+      if (g_str_equal (before, "catalogue"))
+        trellis_catalogue_page_refresh (self->catalogue_page);
+      else if (g_str_equal (before, "course"))
+        trellis_course_page_refresh (self->course_page);
+      show_page (self, before);
+      gtk_widget_child_focus (gtk_stack_get_visible_child (self->stack), GTK_DIR_TAB_FORWARD);
+    }
+  else if (g_strcmp0 (page, "activity") == 0)
     {
       g_clear_pointer (&self->place, g_free);
       trellis_course_page_refresh (self->course_page);
@@ -288,7 +311,11 @@ progress_changed_cb (TrellisWindow *self)
 {
   /* The activity page updates itself; the overviews catch up when shown. */
   if (g_strcmp0 (visible_page (self), "catalogue") == 0)
-    trellis_catalogue_page_refresh (self->catalogue_page);
+    {
+      trellis_catalogue_page_refresh (self->catalogue_page);
+      /* The store may have just opened, with the certificates kept in it. */
+      remind_to_recertify (self);
+    }
   else if (g_strcmp0 (visible_page (self), "course") == 0)
     trellis_course_page_refresh (self->course_page);
 }
@@ -302,6 +329,8 @@ language_changed_cb (TrellisWindow *self)
   trellis_course_page_refresh (self->course_page);
   if (place != NULL)
     open_place (self, place);
+  if (g_strcmp0 (visible_page (self), "certificates") == 0)
+    trellis_certificates_page_refresh (self->certificates_page);
   update_header (self);
 }
 
@@ -376,6 +405,13 @@ trellis_window_new (TrellisApplication *application)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (trellis_application_get_sync (application), "courses-available",
                            G_CALLBACK (courses_available_cb), self, 0);
+  /* A sync may bring a certificate close to its end. */
+  g_signal_connect_object (trellis_application_get_sync (application), "notify::last-synced",
+                           G_CALLBACK (progress_changed_cb), self, G_CONNECT_SWAPPED);
+
+  self->certificates_page = TRELLIS_CERTIFICATES_PAGE (trellis_certificates_page_new (application));
+  adw_bin_set_child (self->certificates_bin, GTK_WIDGET (self->certificates_page));
+
   update_library_page (self);
   return self;
 }
@@ -475,6 +511,49 @@ courses_available_cb (TrellisSync   *sync,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* Certificates. */
+
+static void
+show_certificates (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  TrellisWindow *self = TRELLIS_WINDOW (widget);
+  const char *page = visible_page (self);
+
+  if (g_strcmp0 (page, "certificates") != 0)
+    {
+      g_free (self->before_certificates);
+      self->before_certificates = g_strdup (page);
+    }
+  trellis_certificates_page_refresh (self->certificates_page);
+  show_page (self, "certificates");
+  gtk_widget_child_focus (GTK_WIDGET (self->certificates_page), GTK_DIR_TAB_FORWARD);
+}
+
+/* At most once a day (the page keeps the date), when the catalogue or the
+ * certificates show. */
+static void
+remind_to_recertify (TrellisWindow *self)
+{
+  TrellisProgressStore *store = self->application != NULL ? trellis_application_get_store (self->application) : NULL;
+  g_autofree char *reminder = NULL;
+  AdwToast *toast;
+
+  if (store == NULL ||
+      (reminder = trellis_certificates_take_reminder (store,
+                                                      trellis_application_get_language (self->application))) == NULL)
+    return;
+  toast = adw_toast_new (reminder);
+  adw_toast_set_timeout (toast, 0);
+  if (g_strcmp0 (visible_page (self), "certificates") != 0)
+    {
+      adw_toast_set_button_label (toast, _("_View"));
+      adw_toast_set_action_name (toast, "window.certificates");
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 /* Public ways in, for tests and tools/trellis-screenshots. */
 void
 trellis_window_show_course (TrellisWindow *self,
@@ -492,7 +571,8 @@ trellis_window_open_place (TrellisWindow *self,
   open_place (self, place);
 }
 
-/* "loading", "empty", "problems", "catalogue", "course" or "activity". */
+/* "loading", "empty", "problems", "catalogue", "course", "activity" or
+ * "certificates". */
 const char *
 trellis_window_get_page (TrellisWindow *self)
 {
@@ -514,6 +594,7 @@ trellis_window_dispose (GObject *object)
 
   g_clear_pointer (&self->place, g_free);
   g_clear_pointer (&self->updates, g_strfreev);
+  g_clear_pointer (&self->before_certificates, g_free);
 
   G_OBJECT_CLASS (trellis_window_parent_class)->dispose (object);
 }
@@ -538,11 +619,13 @@ trellis_window_class_init (TrellisWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrellisWindow, catalogue_bin);
   gtk_widget_class_bind_template_child (widget_class, TrellisWindow, course_bin);
   gtk_widget_class_bind_template_child (widget_class, TrellisWindow, activity_bin);
+  gtk_widget_class_bind_template_child (widget_class, TrellisWindow, certificates_bin);
   gtk_widget_class_bind_template_child (widget_class, TrellisWindow, problem_list);
   gtk_widget_class_bind_template_child (widget_class, TrellisWindow, problems_page);
 
   gtk_widget_class_install_action (widget_class, "window.back", NULL, go_back);
   gtk_widget_class_install_action (widget_class, "window.install-updates", NULL, install_updates);
+  gtk_widget_class_install_action (widget_class, "window.certificates", NULL, show_certificates);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "window.back", NULL);
 
   g_type_ensure (TRELLIS_TYPE_CATALOGUE_PAGE);
