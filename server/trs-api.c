@@ -325,6 +325,10 @@ error_body (const char *code,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
+  /* Messages may quote the request, and json-glib's parser errors quote
+   * escapes such as "\ud800" decoded to bytes that are not UTF-8: the
+   * answer must stay valid JSON all the same. */
+  g_autofree char *valid_message = g_utf8_make_valid (message, -1);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "error");
@@ -332,7 +336,7 @@ error_body (const char *code,
   json_builder_set_member_name (builder, "code");
   json_builder_add_string_value (builder, code);
   json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
+  json_builder_add_string_value (builder, valid_message);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
@@ -2955,9 +2959,12 @@ early_handler_cb (SoupServer        *server,
   switch (soup_message_headers_get_encoding (headers))
     {
     case SOUP_ENCODING_NONE:
-      break;
+      return;
     case SOUP_ENCODING_CONTENT_LENGTH:
-      if (soup_message_headers_get_content_length (headers) > MAX_BODY_SIZE)
+      /* A length too large for a goffset ("Content-Length: 99999999999999999999")
+       * comes back negative. */
+      if (soup_message_headers_get_content_length (headers) < 0 ||
+          soup_message_headers_get_content_length (headers) > MAX_BODY_SIZE)
         refuse_too_large (msg, info);
       break;
     case SOUP_ENCODING_UNRECOGNIZED:
@@ -2965,10 +2972,10 @@ early_handler_cb (SoupServer        *server,
     case SOUP_ENCODING_CHUNKED:
     case SOUP_ENCODING_BYTERANGES:
     default:
-      /* No length given: count as it comes. */
-      g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), info);
       break;
     }
+  /* Whatever libsoup made of the headers, count the body as it comes. */
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), info);
 }
 
 static gboolean

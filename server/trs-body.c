@@ -11,16 +11,23 @@
 
 G_DEFINE_QUARK (trs-body-error-quark, trs_body_error)
 
-/* Deeper nesting than @max_depth, outside strings; the parser catches the
- * rest of what is wrong. */
+/* What json-glib 1.6 would take without a word, seen outside strings: nesting
+ * deeper than @max_depth (its parser recurses), and a second value after
+ * the first ("{...}{...}", which it reads as the last one). The number of
+ * members, to tell later whether an object had a key twice. The parser
+ * catches the rest of what is wrong. */
 static gboolean
-json_nesting_ok (const char *data,
-                 gsize       length,
-                 guint       max_depth)
+json_shape_ok (const char  *data,
+               gsize        length,
+               guint        max_depth,
+               gsize       *n_members,
+               GError     **error)
 {
   gboolean in_string = FALSE;
+  gboolean ended = FALSE;
   guint depth = 0;
 
+  *n_members = 0;
   for (gsize i = 0; i < length; i++)
     {
       char c = data[i];
@@ -33,6 +40,12 @@ json_nesting_ok (const char *data,
             in_string = FALSE;
           continue;
         }
+      if (ended && !g_ascii_isspace (c))
+        {
+          g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_JSON,
+                               "the body goes on after its JSON value");
+          return FALSE;
+        }
       switch (c)
         {
         case '"':
@@ -41,18 +54,49 @@ json_nesting_ok (const char *data,
         case '[':
         case '{':
           if (++depth > max_depth)
-            return FALSE;
+            {
+              g_set_error (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_JSON,
+                           "the body nests deeper than %u levels", max_depth);
+              return FALSE;
+            }
           break;
         case ']':
         case '}':
-          if (depth > 0)
-            depth--;
+          if (depth > 0 && --depth == 0)
+            ended = TRUE;
+          break;
+        case ':':
+          (*n_members)++;
           break;
         default:
           break;
         }
     }
   return TRUE;
+}
+
+static gsize
+count_members (JsonNode *node)
+{
+  gsize n = 0;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, NULL, &member))
+        n += 1 + count_members (member);
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        n += count_members (json_array_get_element (array, i));
+    }
+  return n;
 }
 
 JsonNode *
@@ -62,6 +106,7 @@ trs_body_parse (const char  *data,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  gsize n_members;
   JsonNode *root;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
@@ -82,18 +127,22 @@ trs_body_parse (const char  *data,
       g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_JSON, "the body is not UTF-8");
       return NULL;
     }
-  if (!json_nesting_ok (data, length, TRS_BODY_MAX_DEPTH))
-    {
-      g_set_error (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_JSON,
-                   "the body nests deeper than %u levels", TRS_BODY_MAX_DEPTH);
-      return NULL;
-    }
+  if (!json_shape_ok (data, length, TRS_BODY_MAX_DEPTH, &n_members, error))
+    return NULL;
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, length, &local_error) ||
       (root = json_parser_get_root (parser)) == NULL)
     {
       g_set_error (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_JSON, "the body is not JSON: %s",
                    local_error != NULL ? local_error->message : "it is empty");
+      return NULL;
+    }
+  /* json-glib keeps the last of two members of the same name; a reader
+   * that kept the first would see another request. */
+  if (count_members (root) != n_members)
+    {
+      g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_JSON,
+                           "an object of the body has the same key twice");
       return NULL;
     }
   if (!JSON_NODE_HOLDS_OBJECT (root))

@@ -35,7 +35,8 @@ typedef enum
 GQuark     trs_body_error_quark (void);
 
 /* The body as a JSON object node: UTF-8, at most TRS_BODY_MAX_SIZE bytes,
- * nested at most TRS_BODY_MAX_DEPTH levels. */
+ * nested at most TRS_BODY_MAX_DEPTH levels, one value with no key twice in
+ * any object. */
 JsonNode  *trs_body_parse       (const char  *data,
                                  gsize        length,
                                  GError     **error);

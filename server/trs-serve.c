@@ -110,6 +110,128 @@ listen_socket_new (GInetSocketAddress  *address,
   return socket_object;
 }
 
+/* libsoup 3.2 stops accepting for good when one accept () fails: its
+ * listen_watch () then removes itself. Idle connections enough to run the
+ * process out of file descriptors would leave the server deaf even after
+ * they are gone. This second watch on the listening socket has a lower
+ * priority than libsoup's, so it runs only when a connection waits that
+ * libsoup no longer takes; it takes it in libsoup's place, and when
+ * accept () fails, it waits a moment instead of giving up. */
+#define ACCEPT_RETRY_MS 100
+
+typedef struct
+{
+  SoupServer      *server;
+  GSocket         *socket;
+  GTlsCertificate *certificate;
+  GMainContext    *context;     /* the server's, where libsoup's watch runs too */
+  GSource         *source;      /* the watch, or the wait after a failure */
+  gboolean         failing;
+} Acceptor;
+
+static void acceptor_watch (Acceptor *acceptor);
+
+static gboolean
+acceptor_retry_cb (gpointer user_data)
+{
+  Acceptor *acceptor = user_data;
+
+  g_clear_pointer (&acceptor->source, g_source_unref);
+  acceptor_watch (acceptor);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+acceptor_ready_cb (GSocket      *socket,
+                   GIOCondition  condition,
+                   gpointer      user_data)
+{
+  Acceptor *acceptor = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) client = g_socket_accept (socket, NULL, &error);
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSocketAddress) remote = NULL;
+
+  if (client == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return G_SOURCE_CONTINUE;
+      if (!acceptor->failing)
+        g_printerr ("trellis-server: cannot accept connections: %s; trying again\n", error->message);
+      acceptor->failing = TRUE;
+      g_clear_pointer (&acceptor->source, g_source_unref);
+      acceptor->source = g_timeout_source_new (ACCEPT_RETRY_MS);
+      g_source_set_callback (acceptor->source, acceptor_retry_cb, acceptor, NULL);
+      g_source_attach (acceptor->source, acceptor->context);
+      return G_SOURCE_REMOVE;
+    }
+  if (acceptor->failing)
+    g_printerr ("trellis-server: accepting connections again\n");
+  acceptor->failing = FALSE;
+
+  stream = G_IO_STREAM (g_socket_connection_factory_create_connection (client));
+  if (acceptor->certificate != NULL)
+    {
+      GIOStream *tls = g_tls_server_connection_new (stream, acceptor->certificate, &error);
+
+      if (tls == NULL)
+        {
+          g_printerr ("trellis-server: cannot start TLS on a connection: %s\n", error->message);
+          return G_SOURCE_CONTINUE;
+        }
+      g_object_unref (stream);
+      stream = tls;
+    }
+  local = g_socket_get_local_address (client, NULL);
+  remote = g_socket_get_remote_address (client, NULL);
+  if (!soup_server_accept_iostream (acceptor->server, stream, local, remote, &error))
+    g_printerr ("trellis-server: cannot take a connection: %s\n", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+acceptor_watch (Acceptor *acceptor)
+{
+  acceptor->source = g_socket_create_source (acceptor->socket, G_IO_IN, NULL);
+  g_source_set_priority (acceptor->source, G_PRIORITY_LOW);
+  g_source_set_callback (acceptor->source, G_SOURCE_FUNC (acceptor_ready_cb), acceptor, NULL);
+  g_source_attach (acceptor->source, acceptor->context);
+}
+
+static Acceptor *
+acceptor_new (SoupServer      *server,
+              GSocket         *socket,
+              GTlsCertificate *certificate)
+{
+  Acceptor *acceptor = g_new0 (Acceptor, 1);
+
+  acceptor->server = g_object_ref (server);
+  acceptor->socket = g_object_ref (socket);
+  acceptor->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
+  acceptor->context = g_main_context_ref_thread_default ();
+  g_socket_set_blocking (socket, FALSE);
+  acceptor_watch (acceptor);
+  return acceptor;
+}
+
+static void
+acceptor_free (Acceptor *acceptor)
+{
+  if (acceptor == NULL)
+    return;
+  if (acceptor->source != NULL)
+    {
+      g_source_destroy (acceptor->source);
+      g_source_unref (acceptor->source);
+    }
+  g_main_context_unref (acceptor->context);
+  g_object_unref (acceptor->server);
+  g_object_unref (acceptor->socket);
+  g_clear_object (&acceptor->certificate);
+  g_free (acceptor);
+}
+
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
@@ -319,6 +441,7 @@ trs_serve_command (int    argc,
   g_autofree char *db_path = NULL;
   g_autofree char *host = NULL;
   g_autofree Counts *counts = NULL;
+  Acceptor *acceptor = NULL;
   TrsStore *store;
   TrsApi *api;
   guint sigint_id, sigterm_id, wake_id;
@@ -427,10 +550,12 @@ trs_serve_command (int    argc,
       trs_store_close (store);
       return 1;
     }
+  acceptor = acceptor_new (server, listen_socket, certificate);
   bound = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (listen_socket, &error));
   if (bound == NULL)
     {
       g_printerr ("trellis-server serve: %s\n", error->message);
+      acceptor_free (acceptor);
       g_clear_object (&server);
       trs_api_free (api);
       trs_store_close (store);
@@ -471,6 +596,7 @@ trs_serve_command (int    argc,
    * given to the database, so that what was accepted gets committed. */
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
+  acceptor_free (acceptor);
   soup_server_disconnect (server);
   wake_id = g_timeout_add (100, wake_cb, NULL);
   deadline = g_get_monotonic_time () + DRAIN_TIMEOUT_US;

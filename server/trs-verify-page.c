@@ -164,10 +164,14 @@ trs_accept_language (const char *header)
   for (guint i = 0; ranges[i] != NULL; i++)
     {
       g_auto(GStrv) parts = g_strsplit (ranges[i], ";", 8);
-      const char *tag = g_strstrip (parts[0]);
+      const char *tag;
       double q = 1;
       TrLang lang;
 
+      /* "en," or "en,,nl": g_strsplit() makes an empty element nothing. */
+      if (parts[0] == NULL)
+        continue;
+      tag = g_strstrip (parts[0]);
       for (guint p = 1; parts[p] != NULL; p++)
         {
           const char *param = g_strstrip (parts[p]);

@@ -804,6 +804,10 @@ test_accept_language (void)
     { "nld, nl_garbage;q=1", TR_LANG_EN },
     { "fr;q=abc, nl;q=0.3", TR_LANG_NL },
     { "fr, nl", TR_LANG_FR },
+    /* Empty ranges, which crashed the server (found by fuzz/fuzz-http.c). */
+    { "en,", TR_LANG_EN },
+    { ",", TR_LANG_EN },
+    { "de,, fr;q=0.5,", TR_LANG_FR },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
