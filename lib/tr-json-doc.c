@@ -209,6 +209,42 @@ report_parse_error (TrJsonDoc     *self,
                         "JSON syntax error: %s", error->message);
 }
 
+/* json-glib parses recursively and overflows its stack on very deep nesting;
+ * no course needs more than a few levels. Returns the offset of the first
+ * bracket beyond the limit, or -1. Brackets inside strings do not count. */
+#define MAX_DEPTH 64
+
+static gssize
+find_excess_nesting (const char *text,
+                     gsize       length)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > MAX_DEPTH)
+            return (gssize) i;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return -1;
+}
+
 TrJsonDoc *
 tr_json_doc_load (const char    *path,
                   const char    *display_name,
@@ -237,6 +273,27 @@ tr_json_doc_load (const char    *path,
       report_bad_utf8 (self, contents, bad, diagnostics);
       return NULL;
     }
+  {
+    gssize deep = find_excess_nesting (contents, length);
+
+    if (deep >= 0)
+      {
+        guint line = 1, column = 1;
+
+        for (gssize i = 0; i < deep; i++)
+          {
+            column++;
+            if (contents[i] == '\n')
+              {
+                line++;
+                column = 1;
+              }
+          }
+        tr_diagnostics_add (diagnostics, TR_SEVERITY_ERROR, self->name, line, column,
+                            "lists and objects are nested more than %d deep", MAX_DEPTH);
+        return NULL;
+      }
+  }
 
   self->lines = g_strsplit (contents, "\n", -1);
   self->n_lines = g_strv_length (self->lines);

@@ -5,6 +5,8 @@
  */
 #define G_LOG_DOMAIN "trellis-server"
 
+#include <math.h>
+
 #include "tr-event.h"
 
 #include "trs-body.h"
@@ -99,6 +101,44 @@ count_members (JsonNode *node)
   return n;
 }
 
+/* Whether every number in @node is finite. json-glib reads 1e999 as
+ * infinity, which it then writes out as "inf.0": an event holding one would
+ * be stored, and sent back to clients, as text that is not JSON. The body
+ * nests at most TRS_BODY_MAX_DEPTH levels, which bounds the recursion. */
+static gboolean
+json_is_finite (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_VALUE:
+      return json_node_get_value_type (node) != G_TYPE_DOUBLE ||
+             isfinite (json_node_get_double (node));
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          if (!json_is_finite (json_array_get_element (array, i)))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, NULL, &member))
+          if (!json_is_finite (member))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
+}
+
 JsonNode *
 trs_body_parse (const char  *data,
                 gsize        length,
@@ -114,7 +154,8 @@ trs_body_parse (const char  *data,
 
   if (length > TRS_BODY_MAX_SIZE)
     {
-      g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_TOO_LARGE, "the body is larger than 1 MiB");
+      g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_TOO_LARGE,
+                           "the body is larger than 1 MiB");
       return NULL;
     }
   if (length == 0)
@@ -124,7 +165,8 @@ trs_body_parse (const char  *data,
     }
   if (!g_utf8_validate (data, length, NULL))
     {
-      g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_JSON, "the body is not UTF-8");
+      g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_JSON,
+                           "the body is not UTF-8");
       return NULL;
     }
   if (!json_shape_ok (data, length, TRS_BODY_MAX_DEPTH, &n_members, error))
@@ -169,12 +211,14 @@ trs_body_parse_events (JsonObject  *body,
   member = json_object_get_member (body, "events");
   if (member == NULL)
     {
-      g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_REQUEST, "\"events\" is missing");
+      g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_REQUEST,
+                           "\"events\" is missing");
       return NULL;
     }
   if (!JSON_NODE_HOLDS_ARRAY (member))
     {
-      g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_REQUEST, "\"events\" must be a list");
+      g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_REQUEST,
+                           "\"events\" must be a list");
       return NULL;
     }
   array = json_node_get_array (member);
@@ -195,7 +239,8 @@ trs_body_parse_events (JsonObject  *body,
   for (guint i = 0; i < length; i++)
     {
       g_autoptr(GError) event_error = NULL;
-      TrEvent *event = tr_event_from_json (json_array_get_element (array, i), &event_error);
+      JsonNode *element = json_array_get_element (array, i);
+      TrEvent *event = tr_event_from_json (element, &event_error);
 
       if (event == NULL)
         {
@@ -204,6 +249,12 @@ trs_body_parse_events (JsonObject  *body,
           return NULL;
         }
       g_ptr_array_add (events, event);
+      if (!json_is_finite (element))
+        {
+          g_set_error (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_REQUEST,
+                       "event %u: a number is too large", i);
+          return NULL;
+        }
     }
   return g_steal_pointer (&events);
 }
