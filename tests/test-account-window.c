@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "tr-course-loader.h"
+#include "tr-test-gtk.h"
+#include "tr-test-store.h"
 #include "tr-test-util.h"
 #include "trellis-account-window.h"
 #include "trellis-progress-store.h"
@@ -24,94 +26,15 @@
 
 static TrCourse *course;
 
-static gboolean
-init_gtk (void)
-{
-  static gboolean initialized, have_display;
-
-  if (!initialized)
-    {
-      have_display = gtk_init_check ();
-      if (have_display)
-        adw_init ();
-      initialized = TRUE;
-    }
-  return have_display;
-}
-
-static void
-iterate_until (gboolean (*done) (gpointer),
-               gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-  g_assert_true (done (data));
-}
-
-static void
-iterate_for (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-store_opened_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_assert_true (trellis_progress_store_open_finish (TRELLIS_PROGRESS_STORE (source), result, NULL));
-  *(gboolean *) user_data = TRUE;
-}
-
 static TrellisProgressStore *
 open_store (void)
 {
   g_autofree char *path = g_build_filename (g_get_user_data_dir (), "trellis", "progress.db", NULL);
-  TrellisProgressStore *store = trellis_progress_store_new (path);
-  gboolean done = FALSE;
 
-  trellis_progress_store_open_async (store, NULL, store_opened_cb, &done);
-  iterate_until (flag_set, &done);
-  return store;
-}
-
-static void
-finalize_object (gpointer object)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
-
-  while (g_atomic_int_get (&G_OBJECT (object)->ref_count) > 1 && g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  g_assert_finalize_object (object);
+  return tr_test_store_open (path, WAIT_S);
 }
 
 /* Widgets, found as a learner finds them: by what they say. */
-
-static const char *
-widget_text (GtkWidget *widget)
-{
-  if (GTK_IS_LABEL (widget))
-    return gtk_label_get_label (GTK_LABEL (widget));
-  if (GTK_IS_BUTTON (widget))
-    return gtk_button_get_label (GTK_BUTTON (widget));
-  if (ADW_IS_PREFERENCES_ROW (widget))
-    return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
-  return NULL;
-}
 
 /* The first visible @type below @root whose text is @text. */
 static GtkWidget *
@@ -126,7 +49,7 @@ find (GtkWidget  *root,
 
       if (!gtk_widget_get_visible (child) || !gtk_widget_get_child_visible (child))
         continue;
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && g_strcmp0 (widget_text (child), text) == 0)
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && g_strcmp0 (tr_test_gtk_widget_text (child), text) == 0)
         return child;
       if ((found = find (child, type, text)) != NULL)
         return found;
@@ -144,15 +67,6 @@ find_button (GtkWidget  *root,
     widget = gtk_widget_get_ancestor (widget, GTK_TYPE_BUTTON);
   g_assert_nonnull (widget);
   return widget;
-}
-
-/* As a click: GtkButton's keyboard activation emits "clicked" only after
- * a short visual press. */
-static void
-click (GtkWidget *button)
-{
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
 }
 
 static void
@@ -219,7 +133,7 @@ test_signed_out (void)
   GtkWidget *window, *indicator, *error;
   g_autofree char *server = NULL;
 
-  if (!init_gtk ())
+  if (!tr_test_gtk_init ())
     {
       g_test_skip ("no display");
       return;
@@ -232,7 +146,7 @@ test_signed_out (void)
   indicator = trellis_sync_indicator_new (sync);
   g_object_ref_sink (indicator);
   gtk_window_present (GTK_WINDOW (window));
-  iterate_for (100);
+  tr_test_gtk_iterate_for (100);
 
   g_assert_cmpstr (indicator_tooltip (indicator), ==, "Not signed in: progress stays on this device");
   g_assert_null (find (window, GTK_TYPE_BUTTON, "Sign _Out"));
@@ -244,8 +158,8 @@ test_signed_out (void)
   type_into (window, "Your _name", "Sam Jansen");
   type_into (window, "E-_mail address", "sam@example.org");
   type_into (window, "Pass_word (at least 10 characters)", "short");
-  click (find_button (window, "_Enrol"));
-  iterate_for (100);
+  tr_test_gtk_click (find_button (window, "_Enrol"));
+  tr_test_gtk_iterate_for (100);
   error = find_error (window);
   g_assert_nonnull (error);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (error)), ==, "The password needs at least 10 characters");
@@ -256,24 +170,24 @@ test_signed_out (void)
   type_into (window, "Server _address", server);
   type_into (window, "Pass_word (at least 10 characters)", "a long passphrase");
   gtk_widget_grab_focus (find_button (window, "_Enrol"));
-  click (find_button (window, "_Enrol"));
+  tr_test_gtk_click (find_button (window, "_Enrol"));
   g_assert_false (gtk_widget_get_sensitive (find_button (window, "_Enrol")));
-  iterate_until (error_shown, window);
+  tr_test_gtk_iterate_until (error_shown, window, WAIT_S);
   g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == find_button (window, "_Enrol"));
   g_assert_cmpint (trellis_sync_get_state (sync), ==, TRELLIS_SYNC_SIGNED_OUT);
   g_assert_true (gtk_widget_get_sensitive (find_button (window, "_Enrol")));
 
   /* Sign-in shows its errors next to its own button. */
   type_into (window, "E-mail add_ress", "sam@example.org");
-  click (find_button (window, "_Sign In"));
-  iterate_for (100);
+  tr_test_gtk_click (find_button (window, "_Sign In"));
+  tr_test_gtk_iterate_for (100);
   error = find_error (window);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (error)), ==, "Fill in every field");
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (indicator);
-  finalize_object (sync);
-  finalize_object (store);
+  tr_test_finalize_object (sync, WAIT_S);
+  tr_test_finalize_object (store, WAIT_S);
 }
 
 static gboolean
@@ -299,7 +213,7 @@ test_signed_in_offline (void)
   TrellisSync *sync;
   GtkWidget *window, *indicator, *row, *count;
 
-  if (!init_gtk ())
+  if (!tr_test_gtk_init ())
     {
       g_test_skip ("no display");
       return;
@@ -321,8 +235,8 @@ test_signed_in_offline (void)
   g_object_ref_sink (indicator);
   gtk_window_present (GTK_WINDOW (window));
   trellis_sync_start (sync);
-  iterate_until (state_is_offline, sync);
-  iterate_for (100);
+  tr_test_gtk_iterate_until (state_is_offline, sync, WAIT_S);
+  tr_test_gtk_iterate_for (100);
 
   g_assert_nonnull (find (window, GTK_TYPE_BUTTON, "Sign _Out"));
   g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == find_button (window, "Sync _Now"));
@@ -337,14 +251,14 @@ test_signed_in_offline (void)
   g_assert_nonnull (count);
 
   /* Sync Now tries at once, and fails the same way. */
-  click (find_button (window, "Sync _Now"));
+  tr_test_gtk_click (find_button (window, "Sync _Now"));
   g_assert_cmpint (trellis_sync_get_state (sync), ==, TRELLIS_SYNC_SYNCING);
   g_assert_cmpstr (indicator_tooltip (indicator), ==, "Syncing…");
-  iterate_until (state_is_offline, sync);
+  tr_test_gtk_iterate_until (state_is_offline, sync, WAIT_S);
 
-  click (find_button (window, "Sign _Out"));
+  tr_test_gtk_click (find_button (window, "Sign _Out"));
   g_assert_cmpint (trellis_sync_get_state (sync), ==, TRELLIS_SYNC_SIGNED_OUT);
-  iterate_until (forms_ready, window);
+  tr_test_gtk_iterate_until (forms_ready, window, WAIT_S);
   g_assert_false (g_file_test (token_path, G_FILE_TEST_EXISTS));
   g_assert_nonnull (find (window, ADW_TYPE_ENTRY_ROW, "Server _address"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find (window, ADW_TYPE_ENTRY_ROW, "Server _address"))),
@@ -358,8 +272,8 @@ test_signed_in_offline (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (indicator);
-  finalize_object (sync);
-  finalize_object (store);
+  tr_test_finalize_object (sync, WAIT_S);
+  tr_test_finalize_object (store, WAIT_S);
 }
 
 int

@@ -9,13 +9,13 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
-#include <signal.h>
 #include <sodium.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "tr-credential.h"
 #include "tr-jws.h"
+#include "tr-test-gtk.h"
+#include "tr-test-server.h"
 #include "tr-test-util.h"
 #include "trellis-application.h"
 #include "trellis-certificates-page.h"
@@ -32,58 +32,7 @@
 
 static char *courses_dir;
 
-static gboolean
-init_gtk (void)
-{
-  static gboolean initialized, have_display;
-
-  if (!initialized)
-    {
-      have_display = gtk_init_check ();
-      if (have_display)
-        adw_init ();
-      initialized = TRUE;
-    }
-  return have_display;
-}
-
-typedef gboolean (*CheckFunc) (gpointer data);
-
-static void
-iterate_until (CheckFunc check,
-               gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
-
-  while (!check (data) && g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-  g_assert_true (check (data));
-}
-
-static void
-iterate_for (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
 /* Widgets, found as a learner finds them: by what they say. */
-
-static const char *
-widget_text (GtkWidget *widget)
-{
-  if (GTK_IS_LABEL (widget))
-    return gtk_label_get_label (GTK_LABEL (widget));
-  if (GTK_IS_BUTTON (widget))
-    return gtk_button_get_label (GTK_BUTTON (widget));
-  if (ADW_IS_PREFERENCES_ROW (widget))
-    return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
-  return NULL;
-}
 
 /* The first visible @type below @root whose text holds @text (any, when
  * @text is NULL), looking only where a learner could see. */
@@ -96,7 +45,7 @@ find (GtkWidget  *root,
 
   if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
     return NULL;
-  label = widget_text (root);
+  label = tr_test_gtk_widget_text (root);
   if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
       (text == NULL || (label != NULL && strstr (label, text) != NULL)))
     return root;
@@ -157,7 +106,7 @@ wait_for_no_widget (GtkWidget  *root,
 {
   FindWait wait = { root, type, text };
 
-  iterate_until (gone, &wait);
+  tr_test_gtk_iterate_until (gone, &wait, WAIT_S);
 }
 
 static GtkWidget *
@@ -167,180 +116,24 @@ wait_for_widget (GtkWidget  *root,
 {
   FindWait wait = { root, type, text };
 
-  iterate_until (found, &wait);
+  tr_test_gtk_iterate_until (found, &wait, WAIT_S);
   return find (root, type, text);
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_true (GTK_IS_BUTTON (button));
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
 }
 
 /* The real server, as tests/test-sync.c runs it. */
 
-typedef struct
-{
-  char        *data_dir;
-  char        *code;
-  char        *url;
-  GSubprocess *process;
-} Server;
-
-static Server server;
-
-static char *
-server_command (const char *first,
-                ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("TRELLIS_SERVER"));
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_assert_nonnull (g_ptr_array_index (argv, 0));
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (process))
-    g_error ("trellis-server %s failed: %s%s", first, out, err);
-  return g_steal_pointer (&out);
-}
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-typedef struct
-{
-  char     *line;
-  gboolean  done;
-} LineWait;
-
-static void
-line_read_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  LineWait *wait = user_data;
-
-  wait->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
-  wait->done = TRUE;
-}
-
-static gboolean
-line_done (gpointer data)
-{
-  return ((LineWait *) data)->done;
-}
-
-static void
-drained_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, NULL);
-}
+static TrTestServer *server;
+static char *server_code;
 
 static void
 server_start (void)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) output = NULL;
-  g_autoptr(GOutputStream) sink = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("trellis-certificates-test-XXXXXX", &error);
-  g_autofree char *output_text = NULL;
-  const char *argv[] = {
-    g_getenv ("TRELLIS_SERVER"), "serve", "--data", NULL, "--listen", "127.0.0.1:0", "--courses", courses_dir, NULL
-  };
+  TrTestServerOptions options = { .courses_dir = courses_dir };
 
-  g_assert_no_error (error);
-  server.data_dir = g_build_filename (tmp, "data", NULL);
-  g_free (server_command ("init", "--data", server.data_dir, NULL));
-  g_free (server_command ("institute", "create", "--data", server.data_dir, "Regio Noord", NULL));
-  output_text = server_command ("code", "create", "--data", server.data_dir, "--institute", "Regio Noord", NULL);
-  {
-    g_auto(GStrv) words = g_strsplit_set (output_text, " \t\n", -1);
-
-    for (guint i = 0; words[i] != NULL; i++)
-      if (*words[i] != '\0')
-        {
-          g_free (server.code);
-          server.code = g_strdup (words[i]);
-        }
-  }
-
-  argv[3] = server.data_dir;
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  server.process = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server.process));
-  while (server.url == NULL)
-    {
-      LineWait wait = { NULL, FALSE };
-      const char *address;
-
-      g_data_input_stream_read_line_async (output, G_PRIORITY_DEFAULT, NULL, line_read_cb, &wait);
-      iterate_until (line_done, &wait);
-      if (wait.line == NULL)
-        g_error ("trellis-server serve ended without saying where it listens");
-      if ((address = strstr (wait.line, "listening on http://")) != NULL)
-        {
-          g_autofree char *host_port = NULL;
-
-          address += strlen ("listening on http://");
-          host_port = g_strndup (address, strcspn (address, "/ \n"));
-          server.url = g_strconcat ("http://", host_port, NULL);
-        }
-      g_free (wait.line);
-    }
-  sink = g_memory_output_stream_new_resizable ();
-  g_output_stream_splice_async (sink, G_INPUT_STREAM (output), G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, G_PRIORITY_DEFAULT, NULL, drained_cb, NULL);
-}
-
-static gboolean
-process_ended (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-wait_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
-server_stop (void)
-{
-  gboolean ended = FALSE;
-
-  if (server.process == NULL)
-    return;
-  g_subprocess_send_signal (server.process, SIGTERM);
-  g_subprocess_wait_async (server.process, NULL, wait_cb, &ended);
-  iterate_until (process_ended, &ended);
-  g_clear_object (&server.process);
+  server = tr_test_server_new ("certificates-test");
+  tr_test_server_add_institute (server, "Regio Noord");
+  server_code = tr_test_server_create_code (server, "Regio Noord", NULL);
+  tr_test_server_start (server, &options);
 }
 
 /* The app, as test-window.c starts it. */
@@ -369,7 +162,7 @@ get_app (void)
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
-  iterate_until (app_ready, app);
+  tr_test_gtk_iterate_until (app_ready, app, WAIT_S);
   return app;
 }
 
@@ -438,14 +231,8 @@ sync_and_wait (TrellisSync *sync)
 
   trellis_sync_now (sync);
   sync_state_cb (&wait);
-  iterate_until (synced, &wait);
+  tr_test_gtk_iterate_until (synced, &wait, WAIT_S);
   g_signal_handler_disconnect (sync, handler);
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
 }
 
 static void
@@ -489,7 +276,7 @@ verify_in_window (TrellisApplication *app,
   gtk_window_present (GTK_WINDOW (window));
   view = find (window, GTK_TYPE_TEXT_VIEW, NULL);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), jws, -1);
-  click (find (window, GTK_TYPE_BUTTON, "Verify"));
+  tr_test_gtk_click (find (window, GTK_TYPE_BUTTON, "Verify"));
   list = find (window, GTK_TYPE_LIST_BOX, NULL);
   g_assert_nonnull (list);
   *out_window = window;
@@ -529,14 +316,14 @@ cancel_save_dialog (GtkWidget  *row,
   g_autofree char *current_name = NULL;
 
   g_assert_true (gtk_widget_activate_action (row, action, NULL));
-  iterate_until (chooser_shown, &dialog);
+  tr_test_gtk_iterate_until (chooser_shown, &dialog, WAIT_S);
   g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (dialog)), ==, GTK_FILE_CHOOSER_ACTION_SAVE);
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
   current_name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog));
   g_assert_cmpstr (current_name, ==, name);
   g_object_ref (dialog);
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
-  iterate_until (widget_hidden, dialog);
+  tr_test_gtk_iterate_until (widget_hidden, dialog, WAIT_S);
   g_object_unref (dialog);
 }
 
@@ -572,7 +359,7 @@ test_with_server (void)
   gboolean done = FALSE;
   gint64 fetched;
 
-  if (!init_gtk ())
+  if (!tr_test_gtk_init ())
     {
       g_test_skip ("no display");
       return;
@@ -584,7 +371,7 @@ test_with_server (void)
   course = example_course (app);
   window = trellis_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
-  iterate_for (100);
+  tr_test_gtk_iterate_for (100);
   g_assert_cmpstr (trellis_window_get_page (window), ==, "catalogue");
 
   /* The menu's Certificates opens the page; signed out, it says where
@@ -604,8 +391,9 @@ test_with_server (void)
 
   /* Signed in: nothing yet, nothing to ask for. */
   trellis_sync_start (sync);
-  trellis_sync_enrol_async (sync, server.url, server.code, "Sam Jansen", EMAIL, PASSWORD, NULL, enrolled_cb, &done);
-  iterate_until (flag_set, &done);
+  trellis_sync_enrol_async (sync, tr_test_server_get_url (server), server_code, "Sam Jansen", EMAIL, PASSWORD, NULL,
+                            enrolled_cb, &done);
+  tr_test_gtk_iterate_until (tr_test_flag_set, &done, WAIT_S);
   wait_for_widget (page, GTK_TYPE_LABEL, "No certificates yet");
   wait_for_no_widget (page, GTK_TYPE_BUTTON, "Sign In");
   g_assert_nonnull (find (page, GTK_TYPE_LABEL, "Nothing to request"));
@@ -618,7 +406,7 @@ test_with_server (void)
   g_assert_null (find (page, GTK_TYPE_LABEL, "Nothing to request"));
 
   /* The server has not seen those events yet: it refuses, and says why. */
-  click (find (row, GTK_TYPE_BUTTON, "Request"));
+  tr_test_gtk_click (find (row, GTK_TYPE_BUTTON, "Request"));
   label = wait_for_widget (page, GTK_TYPE_LABEL, "No certificate for “" COURSE_TITLE "”: ");
   g_test_message ("refused: %s", gtk_label_get_label (GTK_LABEL (label)));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)), "not complete"));
@@ -628,7 +416,7 @@ test_with_server (void)
   /* Once synced, it issues. */
   sync_and_wait (sync);
   row = find (page, ADW_TYPE_ACTION_ROW, COURSE_TITLE);
-  click (find (row, GTK_TYPE_BUTTON, "Request"));
+  tr_test_gtk_click (find (row, GTK_TYPE_BUTTON, "Request"));
   wait_for_widget (page, GTK_TYPE_BUTTON, "Save as _PDF");
   g_assert_null (find (page, GTK_TYPE_LABEL, "No certificate for"));
   g_assert_null (find (page, ADW_TYPE_ACTION_ROW, COURSE_TITLE));
@@ -640,7 +428,7 @@ test_with_server (void)
 
   /* The path, which sets a validity of 24 months. */
   row = find (page, ADW_TYPE_ACTION_ROW, PATH_TITLE);
-  click (find (row, GTK_TYPE_BUTTON, "Request"));
+  tr_test_gtk_click (find (row, GTK_TYPE_BUTTON, "Request"));
   wait_for_widget (page, GTK_TYPE_LABEL, "Learning path · Issued on ");
   g_assert_nonnull (find (page, GTK_TYPE_LABEL, "Learning path · Issued on "));
   g_assert_nonnull (find (page, GTK_TYPE_LABEL, "Nothing to request"));
@@ -666,7 +454,7 @@ test_with_server (void)
   row = gtk_widget_get_ancestor (label, GTK_TYPE_LIST_BOX_ROW);
   g_assert_true (gtk_widget_activate_action (row, "certificate.copy", NULL));
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (row), NULL, clipboard_read_cb, &copied);
-  iterate_until (text_read, &copied);
+  tr_test_gtk_iterate_until (text_read, &copied, WAIT_S);
   g_assert_cmpstr (copied, ==, kept->jws);
   g_assert_nonnull (find (GTK_WIDGET (window), GTK_TYPE_LABEL, "Credential copied"));
 
@@ -683,7 +471,7 @@ test_with_server (void)
   /* Revoked on the server: the next sync brings the list that says so. */
   g_assert_true (g_str_has_prefix (kept->info->id, "urn:uuid:"));
   uuid = g_strdup (kept->info->id + strlen ("urn:uuid:"));
-  g_free (server_command ("certificate", "revoke", "--data", server.data_dir, uuid, "--reason", "test", NULL));
+  g_free (tr_test_server_run (server, "certificate revoke", uuid, "--reason", "test", NULL));
   sync_and_wait (sync);
   g_clear_pointer (&verdict, g_free);
   verdict = verify_in_window (app, copied, &verify_window);
@@ -697,7 +485,7 @@ test_with_server (void)
 
   /* Offline, the page shows what the last sync kept, and says so; one
    * ending within a month is flagged, and reminded of once a day. */
-  server_stop ();
+  tr_test_server_stop (server);
   {
     guint8 public_key[TR_ED25519_PUBLIC_KEY_SIZE], secret_key[TR_ED25519_SECRET_KEY_SIZE];
     g_autoptr(TrCredentialInfo) info = NULL;
@@ -767,7 +555,7 @@ test_reminder (void)
   GtkWidget *toast_label;
   gint64 now = g_get_real_time () / 1000;
 
-  if (!init_gtk ())
+  if (!tr_test_gtk_init ())
     {
       g_test_skip ("no display");
       return;
@@ -799,7 +587,7 @@ test_reminder (void)
 
   window = trellis_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
-  iterate_for (100);
+  tr_test_gtk_iterate_for (100);
   g_assert_cmpstr (trellis_window_get_page (window), ==, "catalogue");
   toast_label = find (GTK_WIDGET (window), GTK_TYPE_LABEL, "Your certificate for “" COURSE_TITLE "” expires on ");
   g_assert_nonnull (toast_label);
@@ -851,6 +639,7 @@ main (int    argc,
   g_test_add_func ("/certificates-page/reminder", test_reminder);
   g_test_add_func ("/certificates-page/with-server", test_with_server);
   status = g_test_run ();
-  server_stop ();
+  tr_test_server_free (server, status == 0);
+  g_free (server_code);
   return status;
 }

@@ -18,14 +18,13 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "tr-test-server.h"
+#include "tr-test-sqlite.h"
 #include "tr-test-util.h"
 
 #define INSTITUTE     "Regio Noord"
@@ -48,157 +47,26 @@ typedef struct
 
 static struct
 {
-  char        *root;
-  char        *data_dir;
-  char        *courses_dir;
-  char        *listen;          /* "127.0.0.1:PORT", the same after every restart */
-  char        *base;            /* "http://127.0.0.1:PORT" */
-  GSubprocess *server;
-  guint        n_starts;
-  SoupSession *session;         /* the main thread's */
-  Learner      learners[N_LEARNERS];
+  TrTestServer *server;          /* on the same port after every restart */
+  char         *courses_dir;
+  char         *base;            /* "http://127.0.0.1:PORT" */
+  SoupSession  *session;         /* the main thread's */
+  Learner       learners[N_LEARNERS];
 
   /* Shared with the client threads. */
-  GMutex       lock;
-  GHashTable  *sent;            /* event id → learner index + 1, every id ever sent */
-  GHashTable  *acked;           /* event id → learner index + 1, acknowledged with a 200 */
-  guint        n_ok;            /* requests answered 200 */
-  guint        n_failed;        /* requests that got no answer (the server died) */
-  guint        n_resent_ok;     /* of n_ok, batches that had failed before */
-  guint        n_duplicates;    /* events answered as already stored: committed before a kill cut the answer off */
-  char        *unexpected;      /* the first answer that was neither 200 nor a lost connection */
-  gint         stop;
+  GMutex        lock;
+  GHashTable   *sent;            /* event id → learner index + 1, every id ever sent */
+  GHashTable   *acked;           /* event id → learner index + 1, acknowledged with a 200 */
+  guint         n_ok;            /* requests answered 200 */
+  guint         n_failed;        /* requests that got no answer (the server died) */
+  guint         n_resent_ok;     /* of n_ok, batches that had failed before */
+  guint         n_duplicates;    /* events answered as already stored: committed before a kill cut the answer off */
+  char         *unexpected;      /* the first answer that was neither 200 nor a lost connection */
+  gint          stop;
 } t;
 
 /* ----------------------------------------------------------------------- */
 /* Helpers                                                                  */
-
-static char *
-run_cli (const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  va_list ap;
-
-  g_ptr_array_add (args, (gpointer) g_getenv ("TRELLIS_SERVER"));
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  process = g_subprocess_newv ((const char * const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (process))
-    g_error ("trellis-server %s failed: %s%s", first, out, err);
-  return g_steal_pointer (&out);
-}
-
-static char *
-last_line (const char *text)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-
-  for (int i = g_strv_length (lines) - 1; i >= 0; i--)
-    {
-      g_strstrip (lines[i]);
-      if (lines[i][0] != '\0')
-        return g_strdup (lines[i]);
-    }
-  g_error ("no output in \"%s\"", text);
-  return NULL;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFileInfo) owned = info;
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-/* A test that fails must not leave its server running. */
-static void
-server_child_setup (gpointer user_data)
-{
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-#endif
-}
-
-static void
-start_server (void)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *log_name = g_strdup_printf ("server-%u.log", ++t.n_starts);
-  g_autofree char *log_path = g_build_filename (t.root, log_name, NULL);
-  const char *prefix = "listening on http://";
-
-  g_assert_null (t.server);
-  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
-  g_subprocess_launcher_set_child_setup (launcher, server_child_setup, NULL, NULL);
-  t.server = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("TRELLIS_SERVER"), "serve",
-                                          "--data", t.data_dir, "--courses", t.courses_dir,
-                                          "--listen", t.listen != NULL ? t.listen : "127.0.0.1:0", NULL);
-  g_assert_no_error (error);
-
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (t.server));
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  if (line == NULL || !g_str_has_prefix (line, prefix) || !g_str_has_suffix (line, "/"))
-    {
-      g_autofree char *log = NULL;
-
-      g_file_get_contents (log_path, &log, NULL, NULL);
-      g_error ("the server did not start: \"%s\"; its log:\n%s", line != NULL ? line : "", log);
-    }
-  if (t.listen == NULL)
-    {
-      t.listen = g_strndup (line + strlen (prefix), strlen (line) - strlen (prefix) - 1);
-      g_mutex_lock (&t.lock);
-      t.base = g_strconcat ("http://", t.listen, NULL);
-      g_mutex_unlock (&t.lock);
-    }
-  else
-    g_assert_true (g_str_has_prefix (line + strlen (prefix), t.listen));
-}
-
-static void
-kill_server (void)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (t.server, SIGKILL);
-  g_subprocess_wait (t.server, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_signaled (t.server));
-  g_assert_cmpint (g_subprocess_get_term_sig (t.server), ==, SIGKILL);
-  g_clear_object (&t.server);
-}
 
 /* Sends @body and returns the status (0 when no answer came); the answer,
  * if JSON, goes to @json. */
@@ -414,25 +282,11 @@ count_stored (guint       learner,
     }
 }
 
-static char *
-query_text (sqlite3    *db,
-            const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *text = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return text;
-}
-
 /* What a reader finds in the database the last kill left behind. */
 static void
 check_database (GHashTable *api_counts)
 {
-  g_autofree char *db_path = g_build_filename (t.data_dir, "trellis.db", NULL);
+  g_autofree char *db_path = g_build_filename (tr_test_server_get_data_dir (t.server), "trellis.db", NULL);
   g_autofree char *integrity = NULL;
   g_autofree char *total = NULL;
   g_autofree char *twice = NULL;
@@ -441,12 +295,12 @@ check_database (GHashTable *api_counts)
   GHashTableIter iter;
   gpointer id, learner;
 
-  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  integrity = query_text (db, "PRAGMA integrity_check");
+  db = tr_test_sqlite_open (db_path, SQLITE_OPEN_READONLY);
+  integrity = tr_test_sqlite_text (db, "PRAGMA integrity_check");
   g_assert_cmpstr (integrity, ==, "ok");
-  twice = query_text (db, "SELECT id FROM events GROUP BY id HAVING count(*) > 1 LIMIT 1");
+  twice = tr_test_sqlite_text (db, "SELECT id FROM events GROUP BY id HAVING count(*) > 1 LIMIT 1");
   g_assert_null (twice);
-  total = query_text (db, "SELECT count(*) FROM events");
+  total = tr_test_sqlite_text (db, "SELECT count(*) FROM events");
   g_assert_cmpint (g_ascii_strtoll (total, NULL, 10), ==, g_hash_table_size (api_counts));
 
   /* Each acknowledged event, under its learner's account. */
@@ -473,25 +327,26 @@ check_database (GHashTable *api_counts)
 static void
 setup (void)
 {
+  /* A test that fails must not leave its server running. */
+  TrTestServerOptions options = { .death_signal = SIGKILL };
   g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
   g_autofree char *code = NULL;
 
-  t.root = g_dir_make_tmp ("trellis-crash-safety-XXXXXX", &error);
-  g_assert_no_error (error);
-  t.data_dir = g_build_filename (t.root, "data", NULL);
-  t.courses_dir = g_build_filename (t.root, "courses", NULL);
+  t.server = tr_test_server_new ("crash-safety");
+  t.courses_dir = g_build_filename (tr_test_server_get_root (t.server), "courses", NULL);
   g_assert_cmpint (g_mkdir (t.courses_dir, 0700), ==, 0);
 
-  g_free (run_cli ("init", "--data", t.data_dir, NULL));
-  g_free (run_cli ("institute", "create", "--data", t.data_dir, INSTITUTE, NULL));
-  out = run_cli ("code", "create", "--data", t.data_dir, "--institute", INSTITUTE, "--max-uses", "10", NULL);
-  code = last_line (out);
+  tr_test_server_add_institute (t.server, INSTITUTE);
+  code = tr_test_server_create_code (t.server, INSTITUTE, "--max-uses", "10", NULL);
 
   t.session = soup_session_new_with_options ("timeout", WAIT_S, "proxy-resolver", NULL, NULL);
   t.sent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   t.acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  start_server ();
+  options.courses_dir = t.courses_dir;
+  tr_test_server_start (t.server, &options);
+  g_mutex_lock (&t.lock);
+  t.base = g_strdup (tr_test_server_get_url (t.server));
+  g_mutex_unlock (&t.lock);
 
   for (guint i = 0; i < N_LEARNERS; i++)
     {
@@ -543,14 +398,14 @@ test_kill_under_load (void)
           g_usleep (1000);
         }
       g_usleep (delay_ms * 1000);
-      kill_server ();
+      tr_test_server_kill (t.server);
       g_mutex_lock (&t.lock);
       n_acked = g_hash_table_size (t.acked);
       g_mutex_unlock (&t.lock);
       g_test_message ("kill %u, %u ms after the first answer: %u events acknowledged so far", k + 1, delay_ms,
                       n_acked);
       n_acked_before = n_acked;
-      start_server ();
+      tr_test_server_restart (t.server);
     }
 
   g_usleep (CALM_MS * 1000);
@@ -589,7 +444,7 @@ test_kill_under_load (void)
                   g_hash_table_size (counts), n_unacked_stored);
 
   /* The last stop is a kill too; then the file itself. */
-  kill_server ();
+  tr_test_server_kill (t.server);
   check_database (counts);
 }
 
@@ -600,22 +455,13 @@ main (int    argc,
   int status;
 
   tr_test_init (&argc, &argv);
-  if (g_getenv ("TRELLIS_SERVER") == NULL)
-    {
-      g_printerr ("TRELLIS_SERVER is not set\n");
-      return 1;
-    }
+  if (!tr_test_server_found ())
+    return 1;
   g_mutex_init (&t.lock);
   g_test_add_func ("/server/crash-safety/kill-under-load", test_kill_under_load);
   status = g_test_run ();
 
-  if (t.server != NULL)
-    {
-      g_subprocess_force_exit (t.server);
-      g_clear_object (&t.server);
-    }
-  if (status == 0 && t.root != NULL)
-    remove_tree (t.root);
+  tr_test_server_free (t.server, status == 0);
   g_clear_object (&t.session);
   for (guint i = 0; i < N_LEARNERS; i++)
     {
@@ -625,10 +471,7 @@ main (int    argc,
   g_clear_pointer (&t.sent, g_hash_table_unref);
   g_clear_pointer (&t.acked, g_hash_table_unref);
   g_free (t.unexpected);
-  g_free (t.root);
-  g_free (t.data_dir);
   g_free (t.courses_dir);
-  g_free (t.listen);
   g_free (t.base);
   g_mutex_clear (&t.lock);
   return status;

@@ -15,14 +15,10 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
-#include <sys/resource.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "tr-test-server.h"
 #include "tr-test-util.h"
 
 #define INSTITUTE      "Regio Noord"
@@ -37,146 +33,41 @@
 
 static struct
 {
-  char        *root;
-  char        *data_dir;
-  char        *courses_dir;
-  char        *log_path;
-  GSubprocess *server;
-  guint16      port;
-  char        *code;
-  char        *alice;          /* tokens */
-  char        *bob;
-  char        *revoked;        /* alice's, logged out */
-  char        *alice_id;
-  char        *bob_id;
-  char        *snapshot;       /* of every table, before the hostile requests */
+  TrTestServer *server;
+  guint16       port;
+  char         *courses_dir;
+  char         *code;
+  char         *alice;          /* tokens */
+  char         *bob;
+  char         *revoked;        /* alice's, logged out */
+  char         *alice_id;
+  char         *bob_id;
+  char         *snapshot;       /* of every table, before the hostile requests */
 } t;
 
 /* ----------------------------------------------------------------------- */
 /* The server                                                               */
 
-static char *
-run_cli (const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  va_list ap;
-
-  g_ptr_array_add (args, (gpointer) g_getenv ("TRELLIS_SERVER"));
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  process = g_subprocess_newv ((const char * const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (process))
-    g_error ("trellis-server %s failed: %s%s", first, out, err);
-  return g_steal_pointer (&out);
-}
-
-static char *
-last_line (const char *text)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-
-  for (int i = g_strv_length (lines) - 1; i >= 0; i--)
-    {
-      g_strstrip (lines[i]);
-      if (lines[i][0] != '\0')
-        return g_strdup (lines[i]);
-    }
-  g_error ("no output in \"%s\"", text);
-  return NULL;
-}
-
+/* Starts @server on the test's data; with @max_files > 0, allowed that many
+ * open files only. */
 static void
-remove_tree (const char *path)
+start_server (TrTestServer *server,
+              guint         max_files)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFileInfo) owned = info;
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-server_child_setup (gpointer user_data)
-{
-  guint max_files = GPOINTER_TO_UINT (user_data);
-
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-#endif
-  if (max_files > 0)
-    {
-      struct rlimit limit = { max_files, max_files };
-
-      setrlimit (RLIMIT_NOFILE, &limit);
-    }
-}
-
-/* A server on the test's data folder; with @max_files > 0, allowed that
- * many open files only. Its port goes to @port. */
-static GSubprocess *
-start_server (const char *log_path,
-              guint       max_files,
-              guint16    *port)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  GSubprocess *server;
-  const char *prefix = "listening on http://127.0.0.1:";
-
-  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
-  g_subprocess_launcher_set_child_setup (launcher, server_child_setup, GUINT_TO_POINTER (max_files), NULL);
+  const char *asan_options = g_getenv ("ASAN_OPTIONS");
   /* Under AddressSanitizer, freed memory waits in a quarantine of 256 MiB
    * before it is reused, which would hide what the server keeps. */
-  {
-    g_autofree char *asan = g_strconcat (g_getenv ("ASAN_OPTIONS") != NULL ? g_getenv ("ASAN_OPTIONS") : "",
-                                         g_getenv ("ASAN_OPTIONS") != NULL ? ":" : "", "quarantine_size_mb=16", NULL);
+  g_autofree char *asan = g_strconcat (asan_options != NULL ? asan_options : "", asan_options != NULL ? ":" : "",
+                                       "quarantine_size_mb=16", NULL);
+  const char *env[] = { "ASAN_OPTIONS", asan, NULL };
+  TrTestServerOptions options = {
+    .courses_dir = t.courses_dir,
+    .env = env,
+    .death_signal = SIGKILL,
+    .max_files = max_files,
+  };
 
-    g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", asan, TRUE);
-  }
-  server = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("TRELLIS_SERVER"), "serve",
-                                        "--data", t.data_dir, "--courses", t.courses_dir,
-                                        "--listen", "127.0.0.1:0", NULL);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  if (line == NULL || !g_str_has_prefix (line, prefix))
-    {
-      g_autofree char *log = NULL;
-
-      g_file_get_contents (log_path, &log, NULL, NULL);
-      g_error ("the server did not start: \"%s\"; its log:\n%s", line != NULL ? line : "", log);
-    }
-  *port = (guint16) g_ascii_strtoull (line + strlen (prefix), NULL, 10);
-  g_assert_cmpuint (*port, >, 0);
-  return server;
+  tr_test_server_start (server, &options);
 }
 
 /* ----------------------------------------------------------------------- */
@@ -428,7 +319,7 @@ snapshot (void)
   static const char * const tables[] = {
     "institutes", "cohorts", "accounts", "enrolment_codes", "tokens", "events", "signing_keys", "certificates",
   };
-  g_autofree char *db_path = g_build_filename (t.data_dir, "trellis.db", NULL);
+  g_autofree char *db_path = g_build_filename (tr_test_server_get_data_dir (t.server), "trellis.db", NULL);
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autoptr(GString) counts = g_string_new (NULL);
   sqlite3 *db = NULL;
@@ -485,28 +376,22 @@ session_token (Answer *answer,
 static void
 setup (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *fixture = tr_test_fixture_path ("example-course", NULL);
   g_autofree char *course_dir = NULL;
-  g_autofree char *out = NULL;
   g_autofree char *body = NULL;
   g_autoptr(Answer) alice = NULL;
   g_autoptr(Answer) bob = NULL;
   g_autoptr(Answer) again = NULL;
   g_autoptr(Answer) out_answer = NULL;
 
-  t.root = g_dir_make_tmp ("trellis-hostile-XXXXXX", &error);
-  g_assert_no_error (error);
-  t.data_dir = g_build_filename (t.root, "data", NULL);
-  t.log_path = g_build_filename (t.root, "server.log", NULL);
+  t.server = tr_test_server_new ("hostile");
   course_dir = tr_test_copy_tree (fixture);
   t.courses_dir = g_path_get_dirname (course_dir);
 
-  g_free (run_cli ("init", "--data", t.data_dir, NULL));
-  g_free (run_cli ("institute", "create", "--data", t.data_dir, INSTITUTE, NULL));
-  out = run_cli ("code", "create", "--data", t.data_dir, "--institute", INSTITUTE, "--max-uses", "10", NULL);
-  t.code = last_line (out);
-  t.server = start_server (t.log_path, 0, &t.port);
+  tr_test_server_add_institute (t.server, INSTITUTE);
+  t.code = tr_test_server_create_code (t.server, INSTITUTE, "--max-uses", "10", NULL);
+  start_server (t.server, 0);
+  t.port = tr_test_server_get_port (t.server);
 
   /* Two learners with a few events each, and a token of alice's that was
    * logged out. */
@@ -991,7 +876,8 @@ test_oversized (void)
 static gsize
 server_rss_kib (void)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (t.server));
+  GSubprocess *server = tr_test_server_get_process (t.server);
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (server));
   g_autofree char *status = NULL;
   const char *line;
 
@@ -1130,14 +1016,14 @@ test_other_learner (void)
 static void
 test_out_of_descriptors (void)
 {
-  g_autofree char *log_path = g_build_filename (t.root, "server-64-files.log", NULL);
-  g_autoptr(GSubprocess) server = NULL;
+  TrTestServer *server = tr_test_server_new_beside (t.server, "server-64-files");
   g_autoptr(GPtrArray) idle = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
   g_autofree char *log = NULL;
   guint16 port;
 
-  server = start_server (log_path, 64, &port);
+  start_server (server, 64);
+  port = tr_test_server_get_port (server);
   assert_healthy_on (port);
   for (guint i = 0; i < 100; i++)
     g_ptr_array_add (idle, raw_connect (port));
@@ -1148,14 +1034,11 @@ test_out_of_descriptors (void)
   assert_healthy_on (port);
   assert_healthy_on (port);
 
-  g_subprocess_send_signal (server, SIGTERM);
-  g_subprocess_wait (server, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (server));
-  g_assert_cmpint (g_subprocess_get_exit_status (server), ==, 0);
-  g_file_get_contents (log_path, &log, NULL, &error);
+  tr_test_server_stop (server);
+  g_file_get_contents (tr_test_server_get_log_path (server), &log, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (log, "cannot accept connections"));
+  tr_test_server_free (server, FALSE);
   assert_data_unchanged ();
 }
 
@@ -1225,13 +1108,8 @@ test_stop (void)
   g_autofree char *log = NULL;
   g_auto(GStrv) lines = NULL;
 
-  g_subprocess_send_signal (t.server, SIGTERM);
-  g_subprocess_wait (t.server, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (t.server));
-  g_assert_cmpint (g_subprocess_get_exit_status (t.server), ==, 0);
-  g_clear_object (&t.server);
-  g_file_get_contents (t.log_path, &log, NULL, &error);
+  tr_test_server_stop (t.server);
+  g_file_get_contents (tr_test_server_get_log_path (t.server), &log, NULL, &error);
   g_assert_no_error (error);
   lines = g_strsplit (log, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
@@ -1254,11 +1132,8 @@ main (int    argc,
   int status;
 
   tr_test_init (&argc, &argv);
-  if (g_getenv ("TRELLIS_SERVER") == NULL)
-    {
-      g_printerr ("TRELLIS_SERVER is not set\n");
-      return 1;
-    }
+  if (!tr_test_server_found ())
+    return 1;
   setup ();
   g_test_add_func ("/server/hostile/table", test_table);
   g_test_add_func ("/server/hostile/deep-nesting", test_deep_nesting);
@@ -1271,20 +1146,10 @@ main (int    argc,
   g_test_add_func ("/server/hostile/stop", test_stop);
   status = g_test_run ();
 
-  if (t.server != NULL)
-    {
-      g_subprocess_force_exit (t.server);
-      g_clear_object (&t.server);
-    }
+  tr_test_server_free (t.server, status == 0);
   if (status == 0)
-    {
-      remove_tree (t.root);
-      remove_tree (t.courses_dir);
-    }
-  g_free (t.root);
-  g_free (t.data_dir);
+    tr_test_remove_tree (t.courses_dir);
   g_free (t.courses_dir);
-  g_free (t.log_path);
   g_free (t.code);
   g_free (t.alice);
   g_free (t.bob);

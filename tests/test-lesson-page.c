@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "tr-course-loader.h"
+#include "tr-test-gtk.h"
+#include "tr-test-store.h"
 #include "tr-test-util.h"
 #include "trellis-block-view.h"
 #include "trellis-lesson-page.h"
@@ -26,21 +28,6 @@ is_focus (GtkWidget *page,
           GtkWidget *widget)
 {
   return widget != NULL && gtk_root_get_focus (gtk_widget_get_root (page)) == widget;
-}
-
-static gboolean
-init_gtk (void)
-{
-  static gboolean initialized, have_display;
-
-  if (!initialized)
-    {
-      have_display = gtk_init_check ();
-      if (have_display)
-        adw_init ();
-      initialized = TRUE;
-    }
-  return have_display;
 }
 
 static gboolean
@@ -90,52 +77,6 @@ wait_frames (GtkWidget *widget,
   WAIT_UNTIL (frames >= n);
   g_assert_cmpuint (frames, >=, n);
   gtk_widget_remove_tick_callback (widget, id);
-}
-
-static void
-open_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (trellis_progress_store_open_finish (TRELLIS_PROGRESS_STORE (source),
-                                                     result, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
-static TrellisProgressStore *
-open_store (const char *dir)
-{
-  g_autofree char *path = g_build_filename (dir, "progress.db", NULL);
-  TrellisProgressStore *store = trellis_progress_store_new (path);
-  gboolean done = FALSE;
-
-  trellis_progress_store_open_async (store, NULL, open_done_cb, &done);
-  WAIT_UNTIL (done);
-  g_assert_true (done);
-  g_assert_true (trellis_progress_store_is_open (store));
-  return store;
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
 }
 
 static guint
@@ -353,7 +294,7 @@ test_block_view (void)
   GtkLabel *label;
   gboolean handled = FALSE;
 
-  if (!init_gtk ())
+  if (!tr_test_gtk_init ())
     {
       g_test_skip ("no display");
       return;
@@ -457,7 +398,6 @@ test_read_and_navigate (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *course_dir = tr_test_fixture_path ("example-course", NULL);
-  g_autofree char *store_dir = g_dir_make_tmp ("trellis-lesson-test-XXXXXX", &error);
   g_autoptr(TrCourse) course = NULL;
   g_autoptr(TrellisProgressStore) store = NULL;
   g_autofree char *text = NULL;
@@ -467,16 +407,15 @@ test_read_and_navigate (void)
   GtkLabel *label;
   gboolean handled = FALSE;
 
-  if (!init_gtk ())
+  if (!tr_test_gtk_init ())
     {
       g_test_skip ("no display");
       return;
     }
-  g_assert_no_error (error);
 
   course = tr_course_load_valid (course_dir, &error);
   g_assert_no_error (error);
-  store = open_store (store_dir);
+  store = tr_test_store_new_temp ("lesson-test");
 
   page = trellis_lesson_page_new (store, course, TR_LANG_EN);
   g_object_add_weak_pointer (G_OBJECT (page), (gpointer *) &page);
@@ -591,9 +530,7 @@ test_read_and_navigate (void)
   g_assert_null (page);
   g_assert_cmpuint (count_events (store, TR_VERB_EXPERIENCED, "lesson/talking-first"), ==, 0);
 
-  trellis_progress_store_flush (store);
-  g_assert_finalize_object (g_steal_pointer (&store));
-  remove_tree (store_dir);
+  tr_test_store_free_temp (g_steal_pointer (&store));
 }
 
 /* A lesson that needs no scrolling is read as soon as it is shown; one that
@@ -605,19 +542,17 @@ test_short_and_missing (void)
   g_autofree char *fixture = tr_test_fixture_path ("example-course", NULL);
   g_autofree char *course_dir = tr_test_copy_tree (fixture);
   g_autofree char *copy_root = g_path_get_dirname (course_dir);
-  g_autofree char *store_dir = g_dir_make_tmp ("trellis-lesson-test-XXXXXX", &error);
   g_autofree char *short_path = NULL;
   g_autofree char *first_path = NULL;
   g_autoptr(TrCourse) course = NULL;
   g_autoptr(TrellisProgressStore) store = NULL;
   GtkWidget *window, *page, *stack;
 
-  if (!init_gtk ())
+  if (!tr_test_gtk_init ())
     {
       g_test_skip ("no display");
       return;
     }
-  g_assert_no_error (error);
 
   short_path = g_build_filename (course_dir, "lessons", "02-talking-first.en.md", NULL);
   first_path = g_build_filename (course_dir, "lessons", "01-first-signals.en.md", NULL);
@@ -625,7 +560,7 @@ test_short_and_missing (void)
   g_assert_no_error (error);
   course = tr_course_load_valid (course_dir, &error);
   g_assert_no_error (error);
-  store = open_store (store_dir);
+  store = tr_test_store_new_temp ("lesson-test");
 
   page = trellis_lesson_page_new (store, course, TR_LANG_EN);
   window = gtk_window_new ();
@@ -671,10 +606,8 @@ test_short_and_missing (void)
   g_assert_cmpuint (count_events (store, TR_VERB_EXPERIENCED, "lesson/talking-first"), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  trellis_progress_store_flush (store);
-  g_assert_finalize_object (g_steal_pointer (&store));
-  remove_tree (store_dir);
-  remove_tree (copy_root);
+  tr_test_store_free_temp (g_steal_pointer (&store));
+  tr_test_remove_tree (copy_root);
 }
 
 int

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "tr-course-loader.h"
+#include "tr-test-sqlite.h"
 #include "tr-test-util.h"
 #include "trellis-progress-store.h"
 
@@ -83,45 +84,12 @@ db_path (void)
   return g_build_filename (g_get_user_cache_dir (), "store", "progress.db", NULL);
 }
 
-static sqlite3 *
-raw_open (const char *path)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  return db;
-}
-
-static char *
-raw_text (sqlite3    *db,
-          const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *value = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-static gint64
-raw_int (sqlite3    *db,
-         const char *sql)
-{
-  g_autofree char *text = raw_text (db, sql);
-
-  g_assert_nonnull (text);
-  return g_ascii_strtoll (text, NULL, 10);
-}
-
 static void
 assert_integrity (const char *path)
 {
-  sqlite3 *db = raw_open (path);
-  g_autofree char *check = raw_text (db, "PRAGMA integrity_check");
-  g_autofree char *mode = raw_text (db, "PRAGMA journal_mode");
+  sqlite3 *db = tr_test_sqlite_open (path, SQLITE_OPEN_READWRITE);
+  g_autofree char *check = tr_test_sqlite_text (db, "PRAGMA integrity_check");
+  g_autofree char *mode = tr_test_sqlite_text (db, "PRAGMA journal_mode");
 
   g_assert_cmpstr (check, ==, "ok");
   g_assert_cmpstr (mode, ==, "wal");
@@ -217,9 +185,9 @@ test_open_new (void)
   g_assert_cmpstr (trellis_progress_store_get_actor (store), ==, actor);
   close_store (store);
 
-  db = raw_open (path);
-  g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, 1);
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM meta WHERE key = 'actor'"), ==, 1);
+  db = tr_test_sqlite_open (path, SQLITE_OPEN_READWRITE);
+  g_assert_cmpint (tr_test_sqlite_int (db, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT count(*) FROM meta WHERE key = 'actor'"), ==, 1);
   sqlite3_close (db);
   assert_integrity (path);
 }
@@ -272,10 +240,10 @@ test_events_round_trip (void)
 
   /* After flush the rows are visible to another connection, while the store is still open. */
   trellis_progress_store_flush (store);
-  db = raw_open (path);
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM events"), ==, 6);
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM events WHERE synced = 0"), ==, 6);
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM events WHERE result IS NULL"), ==, 2);
+  db = tr_test_sqlite_open (path, SQLITE_OPEN_READWRITE);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT count(*) FROM events"), ==, 6);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT count(*) FROM events WHERE synced = 0"), ==, 6);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT count(*) FROM events WHERE result IS NULL"), ==, 2);
   sqlite3_close (db);
   close_store (store);
 
@@ -328,9 +296,9 @@ test_notes_positions (void)
   /* An empty note deletes the stored row. */
   trellis_progress_store_set_note (store, "example", "quiz", "");
   trellis_progress_store_flush (store);
-  db = raw_open (path);
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM notes"), ==, 1);
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM positions"), ==, 1);
+  db = tr_test_sqlite_open (path, SQLITE_OPEN_READWRITE);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT count(*) FROM notes"), ==, 1);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT count(*) FROM positions"), ==, 1);
   sqlite3_close (db);
   close_store (store);
   assert_integrity (path);
@@ -478,7 +446,7 @@ test_retry (void)
 {
   g_autofree char *path = db_path ();
   TrellisProgressStore *store = open_store (path);
-  sqlite3 *db = raw_open (path);
+  sqlite3 *db = tr_test_sqlite_open (path, SQLITE_OPEN_READWRITE);
   gint64 deadline;
 
   sqlite3_busy_timeout (db, 5000);
@@ -487,11 +455,11 @@ test_retry (void)
   g_test_expect_message ("trellis-store", G_LOG_LEVEL_WARNING, "*database is locked*");
   trellis_progress_store_flush (store);
   g_test_assert_expected_messages ();
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM events"), ==, 0);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT count(*) FROM events"), ==, 0);
   g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
 
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (raw_int (db, "SELECT count(*) FROM events") == 0)
+  while (tr_test_sqlite_int (db, "SELECT count(*) FROM events") == 0)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (G_USEC_PER_SEC / 20);

@@ -6,12 +6,12 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "tr-course-loader.h"
+#include "tr-test-gtk.h"
+#include "tr-test-store.h"
 #include "tr-test-util.h"
-#include "trellis-block-view.h"
 #include "trellis-progress-store.h"
 #include "trellis-quiz-page.h"
 
@@ -22,7 +22,6 @@
 
 typedef struct
 {
-  char                 *dir;
   TrellisProgressStore *store;
   TrCourse             *course;
   const TrQuiz         *quiz;
@@ -30,54 +29,18 @@ typedef struct
 } Fixture;
 
 static gboolean
-init_gtk (void)
-{
-  static gboolean initialized, have_display;
-
-  if (!initialized)
-    {
-      have_display = gtk_init_check ();
-      if (have_display)
-        adw_init ();
-      initialized = TRUE;
-    }
-  return have_display;
-}
-
-static void
-open_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean *done = user_data;
-
-  g_assert_true (trellis_progress_store_open_finish (TRELLIS_PROGRESS_STORE (source), result, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
-static gboolean
 fixture_set_up (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *course_dir = NULL;
-  g_autofree char *path = NULL;
-  gboolean done = FALSE;
 
-  if (!init_gtk ())
+  if (!tr_test_gtk_init ())
     {
       g_test_skip ("no display");
       return FALSE;
     }
 
-  f->dir = g_dir_make_tmp ("trellis-quiz-page-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "progress.sqlite", NULL);
-  f->store = trellis_progress_store_new (path);
-  trellis_progress_store_open_async (f->store, NULL, open_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  f->store = tr_test_store_new_temp ("quiz-page");
 
   course_dir = tr_test_fixture_path ("example-course", NULL);
   f->course = tr_course_load_valid (course_dir, &error);
@@ -87,24 +50,6 @@ fixture_set_up (Fixture *f)
   g_assert_cmpint (f->quiz->pass_mark, ==, 60);
   g_assert_cmpuint (f->quiz->questions->len, ==, 3);
   return TRUE;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* Closes the window and checks that nothing keeps the page alive. */
@@ -118,11 +63,8 @@ fixture_tear_down (Fixture *f)
       gtk_window_destroy (GTK_WINDOW (f->window));
       g_assert_finalize_object (page);
     }
-  trellis_progress_store_flush (f->store);
-  g_assert_finalize_object (f->store);
+  tr_test_store_free_temp (f->store);
   g_assert_finalize_object (f->course);
-  remove_tree (f->dir);
-  g_free (f->dir);
 }
 
 static TrellisQuizPage *
@@ -159,61 +101,6 @@ find_option (const TrQuestion *question,
   g_assert_not_reached ();
 }
 
-/* Whether the learner can see the widget: it and every ancestor are shown,
- * and no stack keeps it hidden. */
-static gboolean
-is_shown (GtkWidget *widget)
-{
-  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
-    if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
-      return FALSE;
-  return TRUE;
-}
-
-static void
-collect (GtkWidget *root,
-         GType      type,
-         GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && is_shown (root))
-    g_ptr_array_add (found, root);
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
-static GPtrArray *
-find_buttons (TrellisQuizPage *page,
-              const char      *label)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-  GPtrArray *found = g_ptr_array_new ();
-
-  collect (GTK_WIDGET (page), GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
-      g_ptr_array_add (found, g_ptr_array_index (buttons, i));
-  return found;
-}
-
-static GtkWidget *
-find_button (TrellisQuizPage *page,
-             const char      *label)
-{
-  g_autoptr(GPtrArray) found = find_buttons (page, label);
-
-  g_assert_cmpuint (found->len, ==, 1);
-  return g_ptr_array_index (found, 0);
-}
-
-static gboolean
-has_button (TrellisQuizPage *page,
-            const char      *label)
-{
-  g_autoptr(GPtrArray) found = find_buttons (page, label);
-
-  return found->len > 0;
-}
-
 static gboolean
 has_accessible_label (GtkWidget  *widget,
                       const char *label)
@@ -236,7 +123,7 @@ find_by_accessible_label (TrellisQuizPage *page,
   g_autoptr(GPtrArray) widgets = g_ptr_array_new ();
   GtkWidget *found = NULL;
 
-  collect (GTK_WIDGET (page), type, widgets);
+  tr_test_gtk_collect (GTK_WIDGET (page), type, widgets);
   for (guint i = 0; i < widgets->len; i++)
     if (has_accessible_label (g_ptr_array_index (widgets, i), label))
       {
@@ -254,7 +141,7 @@ count_labels (TrellisQuizPage *page,
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   guint n = 0;
 
-  collect (GTK_WIDGET (page), GTK_TYPE_LABEL, labels);
+  tr_test_gtk_collect (GTK_WIDGET (page), GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     if (g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), text) == 0)
       n++;
@@ -268,29 +155,12 @@ has_label (TrellisQuizPage *page,
   return count_labels (page, text) > 0;
 }
 
-static gboolean
-shows_markdown (TrellisQuizPage *page,
-                const char      *text)
-{
-  g_autoptr(GPtrArray) views = g_ptr_array_new ();
-
-  collect (GTK_WIDGET (page), TRELLIS_TYPE_BLOCK_VIEW, views);
-  for (guint i = 0; i < views->len; i++)
-    {
-      g_autofree char *shown = trellis_block_view_get_text (g_ptr_array_index (views, i));
-
-      if (strstr (shown, text) != NULL)
-        return TRUE;
-    }
-  return FALSE;
-}
-
+/* Only what the learner sees can be clicked. */
 static void
 click (GtkWidget *button)
 {
-  g_assert_true (is_shown (button));
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (tr_test_gtk_is_shown (button));
+  tr_test_gtk_click (button);
 }
 
 /* The shown answer rows' titles, in the order shown. */
@@ -300,7 +170,7 @@ get_row_titles (TrellisQuizPage *page)
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   g_autoptr(GStrvBuilder) titles = g_strv_builder_new ();
 
-  collect (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW, rows);
+  tr_test_gtk_collect (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     g_strv_builder_add (titles, adw_preferences_row_get_title (g_ptr_array_index (rows, i)));
   return g_strv_builder_end (titles);
@@ -346,7 +216,7 @@ get_option_checks (TrellisQuizPage *page)
 {
   GPtrArray *checks = g_ptr_array_new ();
 
-  collect (GTK_WIDGET (page), GTK_TYPE_CHECK_BUTTON, checks);
+  tr_test_gtk_collect (GTK_WIDGET (page), GTK_TYPE_CHECK_BUTTON, checks);
   return checks;
 }
 
@@ -478,25 +348,6 @@ sort_with_buttons (Fixture         *f,
     }
 }
 
-static const TrEvent *
-get_event (Fixture *f,
-           guint    index)
-{
-  GPtrArray *events = trellis_progress_store_get_events (f->store);
-
-  g_assert_nonnull (events);
-  g_assert_cmpuint (index, <, events->len);
-  return g_ptr_array_index (events, index);
-}
-
-static guint
-count_events (Fixture *f)
-{
-  GPtrArray *events = trellis_progress_store_get_events (f->store);
-
-  return events != NULL ? events->len : 0;
-}
-
 static void
 assert_quiz_event (const TrEvent *event,
                    TrVerb         verb,
@@ -526,7 +377,7 @@ test_questions (void)
 
   /* A single answer: radio buttons, one at a time. */
   assert_progress (page, 1);
-  g_assert_true (shows_markdown (page, "A pupil has started to pray at school"));
+  g_assert_true (tr_test_gtk_shows_text (page, "A pupil has started to pray at school"));
   g_assert_false (has_label (page, "Choose all that apply"));
   checks = get_option_checks (page);
   g_assert_cmpuint (checks->len, ==, 3);
@@ -538,11 +389,11 @@ test_questions (void)
   choose (&f, page, 0, "no");
   g_assert_false (gtk_check_button_get_active (yes));
   g_assert_true (gtk_check_button_get_active (no));
-  g_assert_false (gtk_widget_is_sensitive (find_button (page, PREVIOUS_LABEL)));
-  g_assert_false (has_button (page, FINISH_LABEL));
+  g_assert_false (gtk_widget_is_sensitive (tr_test_gtk_find_button (page, PREVIOUS_LABEL)));
+  g_assert_false (tr_test_gtk_has_button (page, FINISH_LABEL));
 
   /* Several answers: check boxes and a hint. */
-  click (find_button (page, NEXT_LABEL));
+  click (tr_test_gtk_find_button (page, NEXT_LABEL));
   assert_progress (page, 2);
   g_assert_true (has_label (page, "Choose all that apply"));
   {
@@ -556,21 +407,21 @@ test_questions (void)
   g_assert_true (gtk_check_button_get_active (find_option_check (&f, page, 1, "missed")));
 
   /* Answers survive going back and forth. */
-  click (find_button (page, PREVIOUS_LABEL));
+  click (tr_test_gtk_find_button (page, PREVIOUS_LABEL));
   assert_progress (page, 1);
   g_assert_true (gtk_check_button_get_active (find_option_check (&f, page, 0, "no")));
   g_assert_false (gtk_check_button_get_active (find_option_check (&f, page, 0, "yes")));
-  click (find_button (page, NEXT_LABEL));
+  click (tr_test_gtk_find_button (page, NEXT_LABEL));
   g_assert_true (gtk_check_button_get_active (find_option_check (&f, page, 1, "quote")));
   g_assert_true (gtk_check_button_get_active (find_option_check (&f, page, 1, "missed")));
   g_assert_false (gtk_check_button_get_active (find_option_check (&f, page, 1, "aggressive")));
 
   /* The last question is put in order and offers Finish. */
-  click (find_button (page, NEXT_LABEL));
+  click (tr_test_gtk_find_button (page, NEXT_LABEL));
   assert_progress (page, 3);
-  g_assert_false (has_button (page, NEXT_LABEL));
-  g_assert_true (gtk_widget_has_css_class (find_button (page, FINISH_LABEL), "suggested-action"));
-  g_assert_cmpuint (count_events (&f), ==, 0);
+  g_assert_false (tr_test_gtk_has_button (page, NEXT_LABEL));
+  g_assert_true (gtk_widget_has_css_class (tr_test_gtk_find_button (page, FINISH_LABEL), "suggested-action"));
+  g_assert_cmpuint (tr_test_store_n_events (f.store), ==, 0);
 
   position = trellis_progress_store_get_position (f.store, "example-course");
   g_assert_cmpstr (position, ==, "quiz");
@@ -603,8 +454,8 @@ test_ordering_shuffled (void)
           trellis_progress_store_set_meta (f.store, "draft/example-course/quiz", NULL);
           trellis_quiz_page_start (page);
         }
-      click (find_button (page, NEXT_LABEL));
-      click (find_button (page, NEXT_LABEL));
+      click (tr_test_gtk_find_button (page, NEXT_LABEL));
+      click (tr_test_gtk_find_button (page, NEXT_LABEL));
       assert_progress (page, 3);
       g_assert_true (has_label (page, "1."));
       g_assert_true (has_label (page, "3."));
@@ -646,10 +497,10 @@ test_fail_then_pass (void)
 
   /* Wrong answers everywhere; the ordering is left as shuffled. */
   choose (&f, page, 0, "yes");
-  click (find_button (page, NEXT_LABEL));
+  click (tr_test_gtk_find_button (page, NEXT_LABEL));
   choose (&f, page, 1, "quote");
-  click (find_button (page, NEXT_LABEL));
-  click (find_button (page, FINISH_LABEL));
+  click (tr_test_gtk_find_button (page, NEXT_LABEL));
+  click (tr_test_gtk_find_button (page, FINISH_LABEL));
 
   g_assert_true (has_label (page, "Not passed"));
   g_assert_false (has_label (page, "Passed"));
@@ -659,11 +510,11 @@ test_fail_then_pass (void)
   g_assert_cmpuint (count_labels (page, "Not correct"), ==, 3);
   g_assert_cmpuint (count_labels (page, "Correct"), ==, 0);
   g_assert_true (has_label (page, "Yes"));
-  g_assert_cmpuint (count_events (&f), ==, 1);
-  assert_quiz_event (get_event (&f, 0), TR_VERB_FAILED, 0, 0);
+  g_assert_cmpuint (tr_test_store_n_events (f.store), ==, 1);
+  assert_quiz_event (tr_test_store_get_event (f.store, 0), TR_VERB_FAILED, 0, 0);
 
   /* Try again: a fresh start with nothing chosen. */
-  click (find_button (page, TRY_AGAIN_LABEL));
+  click (tr_test_gtk_find_button (page, TRY_AGAIN_LABEL));
   assert_progress (page, 1);
   g_assert_false (has_label (page, "Not passed"));
   checks = get_option_checks (page);
@@ -673,14 +524,14 @@ test_fail_then_pass (void)
 
   /* Right answers everywhere. */
   choose (&f, page, 0, "no");
-  click (find_button (page, NEXT_LABEL));
+  click (tr_test_gtk_find_button (page, NEXT_LABEL));
   choose (&f, page, 1, "quote");
   choose (&f, page, 1, "missed");
-  click (find_button (page, NEXT_LABEL));
+  click (tr_test_gtk_find_button (page, NEXT_LABEL));
   sort_with_buttons (&f, page);
   shown = get_shown_order (&f, page, 2);
   g_assert_cmpstrv (shown, correct);
-  click (find_button (page, FINISH_LABEL));
+  click (tr_test_gtk_find_button (page, FINISH_LABEL));
 
   g_assert_true (has_label (page, "Passed"));
   g_assert_false (has_label (page, "Not passed"));
@@ -688,15 +539,15 @@ test_fail_then_pass (void)
   g_assert_true (has_label (page, "3 of 3 questions right"));
   g_assert_cmpuint (count_labels (page, "Correct"), ==, 3);
   g_assert_cmpuint (count_labels (page, "Not correct"), ==, 0);
-  g_assert_cmpuint (count_events (&f), ==, 2);
-  assert_quiz_event (get_event (&f, 1), TR_VERB_PASSED, 100, 3);
+  g_assert_cmpuint (tr_test_store_n_events (f.store), ==, 2);
+  assert_quiz_event (tr_test_store_get_event (f.store, 1), TR_VERB_PASSED, 100, 3);
 
   /* The review explains each question, and the option that has its own. */
-  g_assert_true (shows_markdown (page, "Orthodoxy is not radicalisation."));
-  g_assert_true (shows_markdown (page, "A fact says what, when and where"));
-  g_assert_true (shows_markdown (page, "Describing the signals comes first"));
+  g_assert_true (tr_test_gtk_shows_text (page, "Orthodoxy is not radicalisation."));
+  g_assert_true (tr_test_gtk_shows_text (page, "A fact says what, when and where"));
+  g_assert_true (tr_test_gtk_shows_text (page, "Describing the signals comes first"));
   g_assert_true (has_label (page, "About “No”"));
-  g_assert_true (shows_markdown (page, "a stricter religious practice is a legitimate life choice"));
+  g_assert_true (tr_test_gtk_shows_text (page, "a stricter religious practice is a legitimate life choice"));
   g_assert_true (has_label (page, "1. Write down the facts and the counter-indications\n"
                                   "2. Consult the school's contact person, anonymously where possible\n"
                                   "3. Share through the agreed route, only if there are concrete safety concerns"));
@@ -719,8 +570,8 @@ test_resume_unfinished (void)
     return;
   page = open_page (&f);
   choose (&f, page, 0, "no");
-  click (find_button (page, NEXT_LABEL));
-  click (find_button (page, NEXT_LABEL));
+  click (tr_test_gtk_find_button (page, NEXT_LABEL));
+  click (tr_test_gtk_find_button (page, NEXT_LABEL));
   assert_progress (page, 3);
   order = get_shown_order (&f, page, 2);
   gtk_window_destroy (GTK_WINDOW (f.window));
@@ -729,10 +580,10 @@ test_resume_unfinished (void)
   assert_progress (page, 3);
   again = get_shown_order (&f, page, 2);
   g_assert_true (g_strv_equal ((const char * const *) order, (const char * const *) again));
-  click (find_button (page, PREVIOUS_LABEL));
-  click (find_button (page, PREVIOUS_LABEL));
+  click (tr_test_gtk_find_button (page, PREVIOUS_LABEL));
+  click (tr_test_gtk_find_button (page, PREVIOUS_LABEL));
   g_assert_true (gtk_check_button_get_active (find_option_check (&f, page, 0, "no")));
-  g_assert_cmpuint (count_events (&f), ==, 0);
+  g_assert_cmpuint (tr_test_store_n_events (f.store), ==, 0);
 
   fixture_tear_down (&f);
 }
@@ -748,19 +599,19 @@ test_partial_score (void)
   page = open_page (&f);
 
   choose (&f, page, 0, "no");
-  click (find_button (page, NEXT_LABEL));
+  click (tr_test_gtk_find_button (page, NEXT_LABEL));
   choose (&f, page, 1, "quote");
   choose (&f, page, 1, "missed");
-  click (find_button (page, NEXT_LABEL));
-  click (find_button (page, FINISH_LABEL));
+  click (tr_test_gtk_find_button (page, NEXT_LABEL));
+  click (tr_test_gtk_find_button (page, FINISH_LABEL));
 
   g_assert_true (has_label (page, "Passed"));
   g_assert_true (has_label (page, "Your score: 66%"));
   g_assert_true (has_label (page, "2 of 3 questions right"));
   g_assert_cmpuint (count_labels (page, "Correct"), ==, 2);
   g_assert_cmpuint (count_labels (page, "Not correct"), ==, 1);
-  g_assert_cmpuint (count_events (&f), ==, 1);
-  assert_quiz_event (get_event (&f, 0), TR_VERB_PASSED, 66, 2);
+  g_assert_cmpuint (tr_test_store_n_events (f.store), ==, 1);
+  assert_quiz_event (tr_test_store_get_event (f.store, 0), TR_VERB_PASSED, 66, 2);
 
   fixture_tear_down (&f);
 }

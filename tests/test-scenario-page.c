@@ -6,12 +6,12 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "tr-course-loader.h"
+#include "tr-test-gtk.h"
+#include "tr-test-store.h"
 #include "tr-test-util.h"
-#include "trellis-block-view.h"
 #include "trellis-progress-store.h"
 #include "trellis-scenario-page.h"
 
@@ -20,7 +20,6 @@
 
 typedef struct
 {
-  char                 *dir;
   TrellisProgressStore *store;
   TrCourse             *course;
   const TrScenario     *scenario;
@@ -28,54 +27,18 @@ typedef struct
 } Fixture;
 
 static gboolean
-init_gtk (void)
-{
-  static gboolean initialized, have_display;
-
-  if (!initialized)
-    {
-      have_display = gtk_init_check ();
-      if (have_display)
-        adw_init ();
-      initialized = TRUE;
-    }
-  return have_display;
-}
-
-static void
-open_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean *done = user_data;
-
-  g_assert_true (trellis_progress_store_open_finish (TRELLIS_PROGRESS_STORE (source), result, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
-static gboolean
 fixture_set_up (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *course_dir = NULL;
-  g_autofree char *path = NULL;
-  gboolean done = FALSE;
 
-  if (!init_gtk ())
+  if (!tr_test_gtk_init ())
     {
       g_test_skip ("no display");
       return FALSE;
     }
 
-  f->dir = g_dir_make_tmp ("trellis-scenario-page-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "progress.sqlite", NULL);
-  f->store = trellis_progress_store_new (path);
-  trellis_progress_store_open_async (f->store, NULL, open_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  f->store = tr_test_store_new_temp ("scenario-page");
 
   course_dir = tr_test_fixture_path ("example-course", NULL);
   f->course = tr_course_load_valid (course_dir, &error);
@@ -84,24 +47,6 @@ fixture_set_up (Fixture *f)
   g_assert_nonnull (f->scenario);
   f->windows = g_ptr_array_new ();
   return TRUE;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* Closes the windows and checks that nothing keeps a page alive. */
@@ -117,11 +62,8 @@ fixture_tear_down (Fixture *f)
       g_assert_finalize_object (page);
     }
   g_ptr_array_unref (f->windows);
-  trellis_progress_store_flush (f->store);
-  g_assert_finalize_object (f->store);
+  tr_test_store_free_temp (f->store);
   g_assert_finalize_object (f->course);
-  remove_tree (f->dir);
-  g_free (f->dir);
 }
 
 static TrellisScenarioPage *
@@ -138,53 +80,6 @@ open_page (Fixture *f)
   return TRELLIS_SCENARIO_PAGE (page);
 }
 
-/* Whether the learner can see the widget: it and every ancestor are shown,
- * and no stack keeps it hidden. */
-static gboolean
-is_shown (GtkWidget *widget)
-{
-  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
-    if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
-      return FALSE;
-  return TRUE;
-}
-
-static void
-collect (GtkWidget *root,
-         GType      type,
-         GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && is_shown (root))
-    g_ptr_array_add (found, root);
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
-/* The shown buttons whose label is the given one, in the order shown. */
-static GPtrArray *
-find_buttons (TrellisScenarioPage *page,
-              const char          *label)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-  GPtrArray *found = g_ptr_array_new ();
-
-  collect (GTK_WIDGET (page), GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
-      g_ptr_array_add (found, g_ptr_array_index (buttons, i));
-  return found;
-}
-
-static GtkWidget *
-find_button (TrellisScenarioPage *page,
-             const char          *label)
-{
-  g_autoptr(GPtrArray) found = find_buttons (page, label);
-
-  g_assert_cmpuint (found->len, ==, 1);
-  return g_ptr_array_index (found, 0);
-}
-
 /* The labels of the choice buttons shown now ("1. …", "2. …"). */
 static GStrv
 get_choice_labels (TrellisScenarioPage *page)
@@ -192,7 +87,7 @@ get_choice_labels (TrellisScenarioPage *page)
   g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
   g_autoptr(GStrvBuilder) labels = g_strv_builder_new ();
 
-  collect (GTK_WIDGET (page), GTK_TYPE_BUTTON, buttons);
+  tr_test_gtk_collect (GTK_WIDGET (page), GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
     {
       const char *label = gtk_button_get_label (g_ptr_array_index (buttons, i));
@@ -262,7 +157,7 @@ find_choice_button (Fixture             *f,
   g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
   GtkWidget *found = NULL;
 
-  collect (GTK_WIDGET (page), GTK_TYPE_BUTTON, buttons);
+  tr_test_gtk_collect (GTK_WIDGET (page), GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
     {
       const char *label = gtk_button_get_label (g_ptr_array_index (buttons, i));
@@ -278,24 +173,11 @@ find_choice_button (Fixture             *f,
   return found;
 }
 
-static GtkWidget *
-find_label (TrellisScenarioPage *page,
-            const char          *text)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  collect (GTK_WIDGET (page), GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), text) == 0)
-      return g_ptr_array_index (labels, i);
-  return NULL;
-}
-
 static gboolean
 has_label (TrellisScenarioPage *page,
            const char          *text)
 {
-  return find_label (page, text) != NULL;
+  return tr_test_gtk_find_label (page, text) != NULL;
 }
 
 /* Whether a shown Markdown view has the text, given as Markdown whose only
@@ -304,19 +186,10 @@ static gboolean
 shows_markdown (TrellisScenarioPage *page,
                 const char          *markdown)
 {
-  g_autoptr(GPtrArray) views = g_ptr_array_new ();
   g_autoptr(GString) plain = g_string_new (markdown);
 
   g_string_replace (plain, "*", "", 0);
-  collect (GTK_WIDGET (page), TRELLIS_TYPE_BLOCK_VIEW, views);
-  for (guint i = 0; i < views->len; i++)
-    {
-      g_autofree char *text = trellis_block_view_get_text (g_ptr_array_index (views, i));
-
-      if (strstr (text, plain->str) != NULL)
-        return TRUE;
-    }
-  return FALSE;
+  return tr_test_gtk_shows_text (page, plain->str);
 }
 
 static guint
@@ -326,7 +199,7 @@ count_labels_with_prefix (TrellisScenarioPage *page,
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   guint n = 0;
 
-  collect (GTK_WIDGET (page), GTK_TYPE_LABEL, labels);
+  tr_test_gtk_collect (GTK_WIDGET (page), GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     if (g_str_has_prefix (gtk_label_get_label (g_ptr_array_index (labels, i)), prefix))
       n++;
@@ -349,12 +222,12 @@ get_focus (TrellisScenarioPage *page)
   return gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (page)));
 }
 
+/* Only what the learner sees can be clicked. */
 static void
 click (GtkWidget *button)
 {
-  g_assert_true (is_shown (button));
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (tr_test_gtk_is_shown (button));
+  tr_test_gtk_click (button);
 }
 
 /* Chooses, checks that the feedback comes first, then continues. */
@@ -376,7 +249,7 @@ play_choice (Fixture             *f,
   g_assert_cmpuint (g_strv_length (left), ==, 0);
   g_assert_true (has_label (page, chose));
   g_assert_true (shows_markdown (page, choice->feedback.s[TR_LANG_EN]));
-  continue_button = find_button (page, "_Continue");
+  continue_button = tr_test_gtk_find_button (page, "_Continue");
   g_assert_true (get_focus (page) == continue_button);
   click (continue_button);
 }
@@ -513,7 +386,7 @@ test_play_to_ending (gconstpointer data)
   for (; n_steps < G_N_ELEMENTS (play->steps) && play->steps[n_steps].node != NULL; n_steps++)
     {
       const Step *step = &play->steps[n_steps];
-      g_autoptr(GPtrArray) back = find_buttons (page, GO_BACK_LABEL);
+      g_autoptr(GPtrArray) back = tr_test_gtk_find_buttons (page, GTK_TYPE_BUTTON, GO_BACK_LABEL);
 
       /* The story so far has a way back to each earlier decision. */
       g_assert_cmpuint (back->len, ==, n_steps);
@@ -525,20 +398,20 @@ test_play_to_ending (gconstpointer data)
   /* The ending: a verdict in words, with an icon and a style class. */
   choices = get_choice_labels (page);
   g_assert_cmpuint (g_strv_length (choices), ==, 0);
-  verdict = find_label (page, play->verdict_label);
+  verdict = tr_test_gtk_find_label (page, play->verdict_label);
   g_assert_nonnull (verdict);
   g_assert_true (has_class_up (verdict, play->style_class));
   {
     g_autoptr(GPtrArray) images = g_ptr_array_new ();
     gboolean found_icon = FALSE;
 
-    collect (GTK_WIDGET (page), GTK_TYPE_IMAGE, images);
+    tr_test_gtk_collect (GTK_WIDGET (page), GTK_TYPE_IMAGE, images);
     for (guint i = 0; i < images->len; i++)
       if (g_strcmp0 (gtk_image_get_icon_name (g_ptr_array_index (images, i)), play->icon) == 0)
         found_icon = TRUE;
     g_assert_true (found_icon);
   }
-  g_assert_true (get_focus (page) == find_button (page, "_Play again from the start"));
+  g_assert_true (get_focus (page) == tr_test_gtk_find_button (page, "_Play again from the start"));
   {
     const TrScenarioNode *ending = tr_scenario_get_node (f.scenario, play->ending);
 
@@ -560,7 +433,7 @@ test_play_to_ending (gconstpointer data)
       g_assert_true (shows_markdown (page, find_choice (&f, play->steps[i].node, play->steps[i].choice)->feedback.s[TR_LANG_EN]));
     }
   {
-    g_autoptr(GPtrArray) back = find_buttons (page, GO_BACK_LABEL);
+    g_autoptr(GPtrArray) back = tr_test_gtk_find_buttons (page, GTK_TYPE_BUTTON, GO_BACK_LABEL);
 
     g_assert_cmpuint (back->len, ==, n_steps);
   }
@@ -599,7 +472,7 @@ test_condition (void)
   assert_choices (&f, page, "what-next", untrusted);
   g_assert_true (has_label (page, "Decision 3"));
 
-  click (g_ptr_array_index (find_buttons (page, GO_BACK_LABEL), 1));
+  click (g_ptr_array_index (tr_test_gtk_find_buttons (page, GTK_TYPE_BUTTON, GO_BACK_LABEL), 1));
   play_choice (&f, page, "after-class", "ask-curious");
   assert_choices (&f, page, "what-next", trusted);
 
@@ -656,13 +529,13 @@ test_number_keys (void)
 
   press_key (page, GDK_KEY_2);
   assert_chose_events (&f, expected, 1);
-  g_assert_true (is_shown (find_button (page, "_Continue")));
+  g_assert_true (tr_test_gtk_is_shown (tr_test_gtk_find_button (page, "_Continue")));
 
   /* While the feedback is shown, keys do not choose again. */
   press_key (page, GDK_KEY_1);
   assert_chose_events (&f, expected, 1);
 
-  click (find_button (page, "_Continue"));
+  click (tr_test_gtk_find_button (page, "_Continue"));
   press_key (page, GDK_KEY_KP_1);
   assert_chose_events (&f, expected_keypad, 2);
 
@@ -690,7 +563,7 @@ test_go_back (void)
 
   play_choice (&f, page, "remark", "pause-and-ask");
   play_choice (&f, page, "after-class", "ask-curious");
-  back = find_buttons (page, GO_BACK_LABEL);
+  back = tr_test_gtk_find_buttons (page, GTK_TYPE_BUTTON, GO_BACK_LABEL);
   g_assert_cmpuint (back->len, ==, 2);
   /* Screen readers hear which decision each button goes back to. */
   gtk_test_accessible_assert_property (g_ptr_array_index (back, 0), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -701,7 +574,7 @@ test_go_back (void)
   /* Back to the first decision: the path is gone, nothing is recorded. */
   click (g_ptr_array_index (back, 0));
   assert_choices (&f, page, "remark", first_choices);
-  back_after = find_buttons (page, GO_BACK_LABEL);
+  back_after = tr_test_gtk_find_buttons (page, GTK_TYPE_BUTTON, GO_BACK_LABEL);
   g_assert_cmpuint (back_after->len, ==, 0);
   g_assert_cmpuint (count_labels_with_prefix (page, "You chose: "), ==, 0);
   g_assert_true (get_focus (page) == find_choice_button (&f, page, "remark", "pause-and-ask"));
@@ -740,7 +613,7 @@ test_go_back_from_ending (void)
   play_choice (&f, page, "what-next", "agree-and-consult");
   g_assert_true (has_label (page, "Good outcome"));
 
-  back = find_buttons (page, GO_BACK_LABEL);
+  back = tr_test_gtk_find_buttons (page, GTK_TYPE_BUTTON, GO_BACK_LABEL);
   g_assert_cmpuint (back->len, ==, 3);
   click (g_ptr_array_index (back, 2));
   g_assert_false (has_label (page, "Good outcome"));
@@ -796,7 +669,7 @@ test_resume (gconstpointer data)
   g_assert_true (has_label (reopened, "Decision 3"));
   g_assert_true (has_label (reopened, "The story so far"));
   g_assert_cmpuint (count_labels_with_prefix (reopened, "You chose: "), ==, 2);
-  back = find_buttons (reopened, GO_BACK_LABEL);
+  back = tr_test_gtk_find_buttons (reopened, GTK_TYPE_BUTTON, GO_BACK_LABEL);
   g_assert_cmpuint (back->len, ==, 2);
   g_assert_cmpuint (count_events (&f, TR_VERB_CHOSE), ==, 2);
   g_assert_cmpuint (count_events (&f, TR_VERB_COMPLETED), ==, 0);
@@ -828,7 +701,7 @@ test_finished_restarts (void)
   g_assert_cmpuint (count_labels_with_prefix (reopened, "You chose: "), ==, 0);
   g_assert_cmpuint (count_events (&f, TR_VERB_COMPLETED), ==, 1);
 
-  click (find_button (page, "_Play again from the start"));
+  click (tr_test_gtk_find_button (page, "_Play again from the start"));
   assert_choices (&f, page, "remark", first_choices);
   g_assert_cmpuint (count_labels_with_prefix (page, "You chose: "), ==, 0);
   g_assert_true (get_focus (page) == find_choice_button (&f, page, "remark", "pause-and-ask"));

@@ -9,12 +9,8 @@
  */
 #define G_LOG_DOMAIN "test-server-api"
 
-#include <signal.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -23,6 +19,7 @@
 #include "tr-course-loader.h"
 #include "tr-event.h"
 #include "tr-progress.h"
+#include "tr-test-server.h"
 #include "tr-test-util.h"
 #include "trs-limits.h"
 
@@ -31,96 +28,24 @@
 
 static struct
 {
-  char        *root;            /* the temporary folder of the data and the log */
-  char        *data_dir;
-  char        *courses_dir;
-  char        *course_dir;
-  char        *log_path;
-  char        *base;            /* "http://127.0.0.1:PORT" */
-  GSubprocess *server;
-  SoupSession *session;
-  TrCourse    *course;
-  char        *code;            /* 10 uses */
-  char        *code_once;       /* 1 use */
-  char        *code_spare;      /* 1 use, for an enrolment that must fail */
-  char        *alice_token;
-  char        *alice_id;
-  char        *alice_device2;   /* a second login of alice's */
-  char        *bob_token;
-  GPtrArray   *alice_events;    /* TrEvent*, as pushed */
-  GPtrArray   *secrets;         /* strings that must never reach the log */
+  TrTestServer *server;
+  char         *courses_dir;
+  char         *course_dir;
+  SoupSession  *session;
+  TrCourse     *course;
+  char         *code;            /* 10 uses */
+  char         *code_once;       /* 1 use */
+  char         *code_spare;      /* 1 use, for an enrolment that must fail */
+  char         *alice_token;
+  char         *alice_id;
+  char         *alice_device2;   /* a second login of alice's */
+  char         *bob_token;
+  GPtrArray    *alice_events;    /* TrEvent*, as pushed */
+  GPtrArray    *secrets;         /* strings that must never reach the log */
 } t;
 
 /* ----------------------------------------------------------------------- */
 /* Helpers                                                                  */
-
-static char *
-run_cli (const char  *stdin_text,
-         const char  *first,
-         ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  va_list ap;
-
-  g_ptr_array_add (args, (gpointer) g_getenv ("TRELLIS_SERVER"));
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  process = g_subprocess_newv ((const char * const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, stdin_text, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (process))
-    g_error ("trellis-server %s failed: %s%s", first, out, err);
-  return g_steal_pointer (&out);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFileInfo) owned = info;
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-/* The last non-empty line: what `code create` prints the code on. */
-static char *
-last_line (const char *text)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-
-  for (int i = g_strv_length (lines) - 1; i >= 0; i--)
-    {
-      g_strstrip (lines[i]);
-      if (lines[i][0] != '\0')
-        return g_strdup (lines[i]);
-    }
-  g_error ("no output in \"%s\"", text);
-  return NULL;
-}
 
 typedef struct
 {
@@ -150,7 +75,7 @@ request_full (const char   *method,
               gssize        length,
               gboolean      chunked)
 {
-  g_autofree char *uri = g_strconcat (t.base, path, NULL);
+  g_autofree char *uri = g_strconcat (tr_test_server_get_url (t.server), path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
   g_autoptr(GError) error = NULL;
   Reply *reply = g_new0 (Reply, 1);
@@ -406,74 +331,18 @@ score_result (int score)
 /* Setting up: a data folder made with the command line, and the server     */
 
 static void
-write_password_file (const char *path,
-                     const char *password)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents_full (path, password, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error);
-  g_assert_no_error (error);
-}
-
-/* A test that crashes must not leave its server running. */
-static void
-server_child_setup (gpointer user_data)
-{
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-#endif
-}
-
-static void
-start_server (void)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  const char *server = g_getenv ("TRELLIS_SERVER");
-
-  g_subprocess_launcher_setenv (launcher, "TRELLIS_LOG_REQUESTS", "1", TRUE);
-  g_subprocess_launcher_set_stderr_file_path (launcher, t.log_path);
-  g_subprocess_launcher_set_child_setup (launcher, server_child_setup, NULL, NULL);
-  t.server = g_subprocess_launcher_spawn (launcher, &error, server, "serve", "--data", t.data_dir,
-                                          "--listen", "127.0.0.1:0", "--courses", t.courses_dir, NULL);
-  g_assert_no_error (error);
-
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (t.server));
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  if (line == NULL || !g_str_has_prefix (line, "listening on http://127.0.0.1:"))
-    {
-      g_autofree char *log = NULL;
-
-      g_file_get_contents (t.log_path, &log, NULL, NULL);
-      g_error ("the server did not start: \"%s\"; its log:\n%s", line != NULL ? line : "", log);
-    }
-  g_assert_true (g_str_has_suffix (line, "/"));
-  t.base = g_strndup (line + strlen ("listening on "), strlen (line) - strlen ("listening on ") - 1);
-  g_assert_cmpstr (t.base, !=, "http://127.0.0.1:0");
-}
-
-static void
 setup (void)
 {
+  static const char * const env[] = { "TRELLIS_LOG_REQUESTS", "1", NULL };
+  TrTestServerOptions options = { .env = env };
   g_autoptr(GError) error = NULL;
   g_autofree char *fixture = tr_test_fixture_path ("example-course", NULL);
-  const char *tmp;
-  g_autofree char *out = NULL;
-  g_autofree char *trainer_password = NULL;
-  g_autofree char *learner_password = NULL;
   g_autofree char *broken = NULL;
   g_autofree char *broken_json = NULL;
 
-  t.root = g_dir_make_tmp ("trellis-server-api-XXXXXX", &error);
-  g_assert_no_error (error);
-  tmp = t.root;
+  t.server = tr_test_server_new ("server-api");
   t.secrets = g_ptr_array_new_with_free_func (g_free);
   t.alice_events = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_event_free);
-  t.data_dir = g_build_filename (tmp, "data", NULL);
-  t.log_path = g_build_filename (tmp, "server.log", NULL);
 
   /* --courses is a folder of course folders. */
   t.course_dir = tr_test_copy_tree (fixture);
@@ -487,31 +356,20 @@ setup (void)
   g_file_set_contents (broken_json, "{ \"format\": 1, \"id\": ", -1, &error);
   g_assert_no_error (error);
 
-  g_free (run_cli (NULL, "init", "--data", t.data_dir, NULL));
-  g_free (run_cli (NULL, "institute", "create", "--data", t.data_dir, INSTITUTE, NULL));
-  out = run_cli (NULL, "code", "create", "--data", t.data_dir, "--institute", INSTITUTE, "--cohort", COHORT,
-                 "--max-uses", "10", NULL);
-  t.code = last_line (out);
-  g_clear_pointer (&out, g_free);
-  out = run_cli (NULL, "code", "create", "--data", t.data_dir, "--institute", INSTITUTE, "--max-uses", "1", NULL);
-  t.code_once = last_line (out);
-  g_clear_pointer (&out, g_free);
-  out = run_cli (NULL, "code", "create", "--data", t.data_dir, "--institute", INSTITUTE, "--max-uses", "1", NULL);
-  t.code_spare = last_line (out);
-
-  learner_password = g_build_filename (tmp, "learner-password", NULL);
-  write_password_file (learner_password, "erin's long passphrase");
-  g_free (run_cli (NULL, "user", "add", "--data", t.data_dir, "--institute", INSTITUTE, "--role", "learner",
-                   "--name", "Erin Vos", "--email", "erin@example.org", "--password-file", learner_password, NULL));
-  trainer_password = g_build_filename (tmp, "trainer-password", NULL);
-  write_password_file (trainer_password, "the trainer's passphrase");
-  g_free (run_cli (NULL, "user", "add", "--data", t.data_dir, "--institute", INSTITUTE, "--role", "trainer",
-                   "--name", "Tom Trainer", "--email", "tom@example.org", "--password-file", trainer_password, NULL));
+  tr_test_server_add_institute (t.server, INSTITUTE);
+  t.code = tr_test_server_create_code (t.server, INSTITUTE, "--cohort", COHORT, "--max-uses", "10", NULL);
+  t.code_once = tr_test_server_create_code (t.server, INSTITUTE, "--max-uses", "1", NULL);
+  t.code_spare = tr_test_server_create_code (t.server, INSTITUTE, "--max-uses", "1", NULL);
+  tr_test_server_add_user (t.server, INSTITUTE, "learner", "Erin Vos", "erin@example.org",
+                           "erin's long passphrase");
+  tr_test_server_add_user (t.server, INSTITUTE, "trainer", "Tom Trainer", "tom@example.org",
+                           "the trainer's passphrase");
 
   /* No proxies: the system's proxy settings are out of reach of an isolated
    * test, and the server is on loopback anyway. */
   t.session = soup_session_new_with_options ("timeout", 30, "proxy-resolver", NULL, NULL);
-  start_server ();
+  options.courses_dir = t.courses_dir;
+  tr_test_server_start (t.server, &options);
 }
 
 /* ----------------------------------------------------------------------- */
@@ -909,7 +767,7 @@ test_courses (void)
   g_assert_no_error (error);
   g_assert_cmpstr (rebuilt_version, ==, version);
   g_unlink (link);
-  remove_tree (rebuilt);
+  tr_test_remove_tree (rebuilt);
 }
 
 typedef struct
@@ -1141,14 +999,10 @@ test_shutdown (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *log = NULL;
 
-  g_subprocess_send_signal (t.server, SIGTERM);
-  g_subprocess_wait (t.server, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (t.server));
-  g_assert_cmpint (g_subprocess_get_exit_status (t.server), ==, 0);
+  tr_test_server_stop (t.server);
 
   /* The request log: one line per request, no secrets. */
-  g_file_get_contents (t.log_path, &log, NULL, &error);
+  g_file_get_contents (tr_test_server_get_log_path (t.server), &log, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (log, "POST /api/v1/events 200 "));
   g_assert_nonnull (strstr (log, "GET /api/v1/courses/{id} 404 "));
@@ -1203,11 +1057,8 @@ main (int    argc,
   tr_test_init (&argc, &argv);
   g_test_add_func ("/server/limits", test_limits);
 
-  if (g_getenv ("TRELLIS_SERVER") == NULL)
-    {
-      g_printerr ("TRELLIS_SERVER is not set\n");
-      return 1;
-    }
+  if (!tr_test_server_found ())
+    return 1;
   setup ();
   g_test_add_func ("/server/api/health", test_health);
   g_test_add_func ("/server/api/enrol", test_enrol);
@@ -1226,24 +1077,15 @@ main (int    argc,
   g_test_add_func ("/server/api/shutdown", test_shutdown);
   status = g_test_run ();
 
-  if (t.server != NULL && !g_subprocess_get_if_exited (t.server))
-    g_subprocess_force_exit (t.server);
-  g_clear_object (&t.server);
+  tr_test_server_free (t.server, status == 0);
   g_clear_object (&t.session);
   if (status == 0)
-    {
-      remove_tree (t.root);
-      remove_tree (t.courses_dir);
-    }
-  g_free (t.root);
+    tr_test_remove_tree (t.courses_dir);
   g_clear_object (&t.course);
   g_clear_pointer (&t.alice_events, g_ptr_array_unref);
   g_clear_pointer (&t.secrets, g_ptr_array_unref);
-  g_free (t.data_dir);
   g_free (t.courses_dir);
   g_free (t.course_dir);
-  g_free (t.log_path);
-  g_free (t.base);
   g_free (t.code);
   g_free (t.code_once);
   g_free (t.code_spare);

@@ -9,15 +9,11 @@
  */
 #define G_LOG_DOMAIN "test-server-certificates"
 
-#include <signal.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -27,6 +23,7 @@
 #include "tr-credential.h"
 #include "tr-event.h"
 #include "tr-jws.h"
+#include "tr-test-server.h"
 #include "tr-test-util.h"
 #include "trs-store.h"
 #include "trs-verify-page.h"
@@ -40,130 +37,27 @@
 
 static struct
 {
-  char        *root;
-  char        *data_dir;
-  char        *courses_dir;
-  char        *log_path;
-  char        *base;
-  GSubprocess *server;
-  SoupSession *session;
-  TrCourse    *course;
-  char        *code;
-  char        *alice_token;
-  char        *alice_id;
-  char        *bob_token;
-  char        *eve_token;
-  char        *admin_token;        /* of NORTH */
-  char        *south_admin_token;
-  char        *certificate_id;     /* alice's, for the course */
-  char        *certificate_jws;
-  char        *path_certificate_id;
-  char        *eve_certificate_id;
-  char        *first_kid;
-  GPtrArray   *secrets;
+  TrTestServer *server;
+  char         *courses_dir;
+  SoupSession  *session;
+  TrCourse     *course;
+  char         *code;
+  char         *alice_token;
+  char         *alice_id;
+  char         *bob_token;
+  char         *eve_token;
+  char         *admin_token;        /* of NORTH */
+  char         *south_admin_token;
+  char         *certificate_id;     /* alice's, for the course */
+  char         *certificate_jws;
+  char         *path_certificate_id;
+  char         *eve_certificate_id;
+  char         *first_kid;
+  GPtrArray    *secrets;
 } t;
 
 /* ----------------------------------------------------------------------- */
 /* Helpers                                                                  */
-
-static char *
-run_cli_status (int        *status,
-                char      **err_out,
-                const char *first,
-                ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  va_list ap;
-
-  g_ptr_array_add (args, (gpointer) g_getenv ("TRELLIS_SERVER"));
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  process = g_subprocess_newv ((const char * const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  *status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
-  if (err_out != NULL)
-    *err_out = g_steal_pointer (&err);
-  return g_steal_pointer (&out);
-}
-
-#define run_cli(...) run_cli_ok (__VA_ARGS__, NULL)
-
-static char *
-run_cli_ok (const char *first,
-            ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  va_list ap;
-
-  g_ptr_array_add (args, (gpointer) g_getenv ("TRELLIS_SERVER"));
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  process = g_subprocess_newv ((const char * const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (process))
-    g_error ("trellis-server %s failed: %s%s", first, out, err);
-  return g_steal_pointer (&out);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFileInfo) owned = info;
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static char *
-last_line (const char *text)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-
-  for (int i = g_strv_length (lines) - 1; i >= 0; i--)
-    {
-      g_strstrip (lines[i]);
-      if (lines[i][0] != '\0')
-        return g_strdup (lines[i]);
-    }
-  g_error ("no output in \"%s\"", text);
-  return NULL;
-}
 
 static void
 write_file (const char *path,
@@ -207,7 +101,7 @@ request_full (const char *method,
               const char *header,
               const char *value)
 {
-  g_autofree char *uri = g_strconcat (t.base, path, NULL);
+  g_autofree char *uri = g_strconcat (tr_test_server_get_url (t.server), path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
   g_autoptr(GError) error = NULL;
   Reply *reply = g_new0 (Reply, 1);
@@ -779,7 +673,7 @@ test_store_migration (void)
   g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 2);
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM institutes"), ==, 1);
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM certificates WHERE account_id IS NULL"), ==, 40);
-  remove_tree (dir);
+  tr_test_remove_tree (dir);
 }
 
 static void
@@ -821,60 +715,10 @@ test_accept_language (void)
 /* Setting up: data folders made with the command line, and the server      */
 
 static void
-server_child_setup (gpointer user_data)
-{
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-#endif
-}
-
-static void
-start_server (void)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-
-  g_subprocess_launcher_setenv (launcher, "TRELLIS_LOG_REQUESTS", "1", TRUE);
-  g_subprocess_launcher_set_stderr_file_path (launcher, t.log_path);
-  g_subprocess_launcher_set_child_setup (launcher, server_child_setup, NULL, NULL);
-  t.server = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("TRELLIS_SERVER"), "serve",
-                                          "--data", t.data_dir, "--listen", "127.0.0.1:0",
-                                          "--courses", t.courses_dir, "--public-url", PUBLIC_URL "/", NULL);
-  g_assert_no_error (error);
-
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (t.server));
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  if (line == NULL || !g_str_has_prefix (line, "listening on http://127.0.0.1:"))
-    {
-      g_autofree char *log = NULL;
-
-      g_file_get_contents (t.log_path, &log, NULL, NULL);
-      g_error ("the server did not start: \"%s\"; its log:\n%s", line != NULL ? line : "", log);
-    }
-  t.base = g_strndup (line + strlen ("listening on "), strlen (line) - strlen ("listening on ") - 1);
-}
-
-static void
-add_user (const char *institute,
-          const char *role,
-          const char *name,
-          const char *email,
-          const char *password)
-{
-  g_autofree char *file = g_build_filename (t.root, "password", NULL);
-
-  write_file (file, password, 0600);
-  g_free (run_cli ("user", "add", "--data", t.data_dir, "--institute", institute, "--role", role,
-                   "--name", name, "--email", email, "--password-file", file));
-  g_unlink (file);
-}
-
-static void
 setup (void)
 {
+  static const char * const env[] = { "TRELLIS_LOG_REQUESTS", "1", NULL };
+  TrTestServerOptions options = { .public_url = PUBLIC_URL "/", .env = env };
   g_autoptr(GError) error = NULL;
   g_autofree char *course_fixture = tr_test_fixture_path ("example-course", NULL);
   g_autofree char *path_fixture = tr_test_fixture_path ("example-path", NULL);
@@ -882,13 +726,9 @@ setup (void)
   g_autofree char *path_copy = NULL;
   g_autofree char *path_copy_parent = NULL;
   g_autofree char *path_dir = NULL;
-  g_autofree char *out = NULL;
 
-  t.root = g_dir_make_tmp ("trellis-server-certificates-XXXXXX", &error);
-  g_assert_no_error (error);
+  t.server = tr_test_server_new ("server-certificates");
   t.secrets = g_ptr_array_new_with_free_func (g_free);
-  t.data_dir = g_build_filename (t.root, "data", NULL);
-  t.log_path = g_build_filename (t.root, "server.log", NULL);
 
   /* The course, and the learning path of that course beside it. */
   course_dir = tr_test_copy_tree (course_fixture);
@@ -901,15 +741,13 @@ setup (void)
   g_assert_cmpint (g_rename (path_copy, path_dir), ==, 0);
   g_rmdir (path_copy_parent);
 
-  g_free (run_cli ("init", "--data", t.data_dir));
-  g_free (run_cli ("institute", "create", "--data", t.data_dir, NORTH));
-  g_free (run_cli ("institute", "create", "--data", t.data_dir, SOUTH));
-  out = run_cli ("code", "create", "--data", t.data_dir, "--institute", NORTH, "--max-uses", "10");
-  t.code = last_line (out);
-  add_user (NORTH, "admin", "Nora Noord", "nora@example.org", "nora's long passphrase");
-  add_user (SOUTH, "admin", "Zeno Zuid", "zeno@example.org", "zeno's long passphrase");
+  tr_test_server_add_institute (t.server, NORTH);
+  tr_test_server_add_institute (t.server, SOUTH);
+  t.code = tr_test_server_create_code (t.server, NORTH, "--max-uses", "10", NULL);
+  tr_test_server_add_user (t.server, NORTH, "admin", "Nora Noord", "nora@example.org", "nora's long passphrase");
+  tr_test_server_add_user (t.server, SOUTH, "admin", "Zeno Zuid", "zeno@example.org", "zeno's long passphrase");
   {
-    g_autofree char *keys = run_cli ("keys", "list", "--data", t.data_dir);
+    g_autofree char *keys = tr_test_server_run (t.server, "keys list", NULL);
     g_auto(GStrv) fields = g_strsplit (keys, " ", 2);
 
     t.first_kid = g_strdup (fields[0]);
@@ -918,7 +756,8 @@ setup (void)
   }
 
   t.session = soup_session_new_with_options ("timeout", 30, "proxy-resolver", NULL, NULL);
-  start_server ();
+  options.courses_dir = t.courses_dir;
+  tr_test_server_start (t.server, &options);
 }
 
 /* ----------------------------------------------------------------------- */
@@ -929,7 +768,7 @@ setup (void)
 static void
 test_refuses_bad_key (void)
 {
-  g_autofree char *data = g_build_filename (t.root, "data-bad-key", NULL);
+  g_autofree char *data = g_build_filename (tr_test_server_get_root (t.server), "data-bad-key", NULL);
   g_autofree char *keys = NULL;
   g_autofree char *kid = NULL;
   g_autofree char *file_name = NULL;
@@ -938,14 +777,14 @@ test_refuses_bad_key (void)
   g_autofree char *err = NULL;
   int status;
 
-  g_free (run_cli ("init", "--data", data));
-  keys = run_cli ("keys", "list", "--data", data);
+  g_free (tr_test_cli_run ("init", "--data", data, NULL));
+  keys = tr_test_cli_run ("keys", "list", "--data", data, NULL);
   kid = g_strndup (keys, 16);
   file_name = g_strconcat (kid, ".key", NULL);
   key_path = g_build_filename (data, "keys", file_name, NULL);
 
   g_assert_cmpint (g_chmod (key_path, 0644), ==, 0);
-  out = run_cli_status (&status, &err, "serve", "--data", data, "--listen", "127.0.0.1:0",
+  out = tr_test_cli_run_status (&status, &err, "serve", "--data", data, "--listen", "127.0.0.1:0",
                         "--courses", t.courses_dir, NULL);
   g_assert_cmpint (status, ==, 1);
   g_assert_null (strstr (out, "listening"));
@@ -955,7 +794,7 @@ test_refuses_bad_key (void)
   g_clear_pointer (&err, g_free);
 
   g_assert_cmpint (g_unlink (key_path), ==, 0);
-  out = run_cli_status (&status, &err, "serve", "--data", data, "--listen", "127.0.0.1:0",
+  out = tr_test_cli_run_status (&status, &err, "serve", "--data", data, "--listen", "127.0.0.1:0",
                         "--courses", t.courses_dir, NULL);
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (err, "missing"));
@@ -963,8 +802,8 @@ test_refuses_bad_key (void)
   g_clear_pointer (&err, g_free);
 
   /* A bad --public-url is a usage error. */
-  out = run_cli_status (&status, &err, "serve", "--data", t.data_dir, "--listen", "127.0.0.1:0",
-                        "--public-url", "ftp://example.org", NULL);
+  out = tr_test_cli_run_status (&status, &err, "serve", "--data", tr_test_server_get_data_dir (t.server),
+                                "--listen", "127.0.0.1:0", "--public-url", "ftp://example.org", NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "--public-url"));
 }
@@ -1366,7 +1205,7 @@ test_revoke_cli (void)
   info = verify_credential (json_object_get_string_member (reply_object (certificate), "jws"), NULL);
   g_assert_false (status_list_bit (info->status_index));
 
-  out = run_cli ("certificate", "revoke", "--data", t.data_dir, t.eve_certificate_id, "--reason", "fraud");
+  out = tr_test_server_run (t.server, "certificate revoke", t.eve_certificate_id, "--reason", "fraud", NULL);
   g_assert_nonnull (strstr (out, t.eve_certificate_id));
   reply = certificate_status (t.eve_certificate_id);
   g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "status"), ==, "revoked");
@@ -1374,14 +1213,14 @@ test_revoke_cli (void)
   g_assert_true (status_list_bit (info->status_index));
 
   g_clear_pointer (&out, g_free);
-  out = run_cli_status (&status, &err, "certificate", "revoke", "--data", t.data_dir, uuid, "--reason", "x",
-                        NULL);
+  out = tr_test_cli_run_status (&status, &err, "certificate", "revoke", "--data",
+                                tr_test_server_get_data_dir (t.server), uuid, "--reason", "x", NULL);
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (err, "no such certificate"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  out = run_cli_status (&status, &err, "certificate", "revoke", "--data", t.data_dir, t.eve_certificate_id,
-                        NULL);
+  out = tr_test_cli_run_status (&status, &err, "certificate", "revoke", "--data",
+                                tr_test_server_get_data_dir (t.server), t.eve_certificate_id, NULL);
   g_assert_cmpint (status, ==, 2);
 }
 
@@ -1418,11 +1257,11 @@ test_rotate (void)
   g_autofree char *out = NULL;
   g_autofree char *listed = NULL;
 
-  out = run_cli ("keys", "rotate", "--data", t.data_dir);
+  out = tr_test_server_run (t.server, "keys rotate", NULL);
   keys = fetch_jwks (NULL);
   g_assert_cmpuint (g_hash_table_size (keys), ==, 2);
   g_assert_true (g_hash_table_contains (keys, t.first_kid));
-  listed = run_cli ("keys", "list", "--data", t.data_dir);
+  listed = tr_test_server_run (t.server, "keys list", NULL);
   g_assert_cmpuint (count_occurrences (listed, "\n"), ==, 2);
 
   /* The old certificate still verifies. */
@@ -1510,7 +1349,7 @@ insert_expired_job (TrsStore  *store,
 static void
 test_expired (void)
 {
-  g_autofree char *db_path = g_build_filename (t.data_dir, "trellis.db", NULL);
+  g_autofree char *db_path = g_build_filename (tr_test_server_get_data_dir (t.server), "trellis.db", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(Reply) status = NULL;
   g_autoptr(Reply) page = NULL;
@@ -1583,7 +1422,7 @@ jose_verify (const char *script,
              const char *jws,
              char      **output)
 {
-  g_autofree char *jws_file = g_build_filename (t.root, "certificate.jws", NULL);
+  g_autofree char *jws_file = g_build_filename (tr_test_server_get_root (t.server), "certificate.jws", NULL);
   const char *argv[] = { "/usr/bin/node", script, jwks_file, jws_file, NULL };
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
@@ -1631,7 +1470,7 @@ test_jose (void)
   g_autofree char *script_text = NULL;
   g_autofree char *reason = NULL;
   g_autofree char *jwks_text = NULL;
-  g_autofree char *jwks_file = g_build_filename (t.root, "jwks.json", NULL);
+  g_autofree char *jwks_file = g_build_filename (tr_test_server_get_root (t.server), "jwks.json", NULL);
   g_autoptr(GHashTable) keys = NULL;
   g_autoptr(Reply) bob = NULL;
   g_autoptr(GError) error = NULL;
@@ -1701,13 +1540,9 @@ test_shutdown (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *log = NULL;
 
-  g_subprocess_send_signal (t.server, SIGTERM);
-  g_subprocess_wait (t.server, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (t.server));
-  g_assert_cmpint (g_subprocess_get_exit_status (t.server), ==, 0);
+  tr_test_server_stop (t.server);
 
-  g_file_get_contents (t.log_path, &log, NULL, &error);
+  g_file_get_contents (tr_test_server_get_log_path (t.server), &log, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (log, "POST /api/v1/certificates 201 "));
   g_assert_nonnull (strstr (log, "GET /verify/{id} 200 "));
@@ -1728,11 +1563,8 @@ main (int    argc,
   g_test_add_func ("/server/certificates/store-migration", test_store_migration);
   g_test_add_func ("/server/certificates/accept-language", test_accept_language);
 
-  if (g_getenv ("TRELLIS_SERVER") == NULL)
-    {
-      g_printerr ("TRELLIS_SERVER is not set\n");
-      return 1;
-    }
+  if (!tr_test_server_found ())
+    return 1;
   setup ();
   g_test_add_func ("/server/certificates/refuses-bad-key", test_refuses_bad_key);
   g_test_add_func ("/server/certificates/enrol", test_enrol);
@@ -1755,22 +1587,13 @@ main (int    argc,
   g_test_add_func ("/server/certificates/shutdown", test_shutdown);
   status = g_test_run ();
 
-  if (t.server != NULL && !g_subprocess_get_if_exited (t.server))
-    g_subprocess_force_exit (t.server);
-  g_clear_object (&t.server);
+  tr_test_server_free (t.server, status == 0);
   g_clear_object (&t.session);
   if (status == 0)
-    {
-      remove_tree (t.root);
-      remove_tree (t.courses_dir);
-    }
-  g_free (t.root);
+    tr_test_remove_tree (t.courses_dir);
   g_clear_object (&t.course);
   g_clear_pointer (&t.secrets, g_ptr_array_unref);
-  g_free (t.data_dir);
   g_free (t.courses_dir);
-  g_free (t.log_path);
-  g_free (t.base);
   g_free (t.code);
   g_free (t.alice_token);
   g_free (t.alice_id);

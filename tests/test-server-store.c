@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 
+#include "tr-test-sqlite.h"
 #include "tr-test-util.h"
 #include "trs-auth.h"
 #include "trs-store.h"
@@ -55,39 +56,6 @@ run_checks (TrsStore   *store,
 
   g_assert_no_error (error);
   g_assert_true (result == GINT_TO_POINTER (TRUE));
-}
-
-static sqlite3 *
-raw_open (const char *path)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  return db;
-}
-
-static char *
-raw_text (sqlite3    *db,
-          const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *value = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-static gint64
-raw_int (sqlite3    *db,
-         const char *sql)
-{
-  g_autofree char *text = raw_text (db, sql);
-
-  g_assert_nonnull (text);
-  return g_ascii_strtoll (text, NULL, 10);
 }
 
 static guint
@@ -139,16 +107,16 @@ test_open (void)
   run_checks (store, TRS_JOB_READ, empty_counts_job, NULL);
   trs_store_close (store);
 
-  db = raw_open (path);
-  g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, 2);
+  db = tr_test_sqlite_open (path, SQLITE_OPEN_READWRITE);
+  g_assert_cmpint (tr_test_sqlite_int (db, "PRAGMA user_version"), ==, 2);
   {
-    g_autofree char *mode = raw_text (db, "PRAGMA journal_mode");
-    g_autofree char *check = raw_text (db, "PRAGMA integrity_check");
+    g_autofree char *mode = tr_test_sqlite_text (db, "PRAGMA journal_mode");
+    g_autofree char *check = tr_test_sqlite_text (db, "PRAGMA integrity_check");
 
     g_assert_cmpstr (mode, ==, "wal");
     g_assert_cmpstr (check, ==, "ok");
   }
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
                                 " ('institutes', 'cohorts', 'accounts', 'enrolment_codes', 'tokens',"
                                 " 'events', 'signing_keys')"), ==, 7);
   sqlite3_close (db);
@@ -159,7 +127,7 @@ test_open (void)
   trs_store_close (store);
 
   /* A newer server's database is left alone. */
-  db = raw_open (path);
+  db = tr_test_sqlite_open (path, SQLITE_OPEN_READWRITE);
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 3", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   store = trs_store_open (path, &error);
@@ -419,10 +387,10 @@ test_codes (void)
   trs_store_close (store);
 
   /* Only digests of the codes are kept. */
-  db = raw_open (path);
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM enrolment_codes"), ==, 3);
-  g_assert_cmpint (raw_int (db, "SELECT uses FROM enrolment_codes WHERE max_uses = 2"), ==, 2);
-  g_assert_cmpint (raw_int (db, "SELECT uses FROM enrolment_codes WHERE max_uses = 0 AND uses > 0"), ==, 8);
+  db = tr_test_sqlite_open (path, SQLITE_OPEN_READWRITE);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT count(*) FROM enrolment_codes"), ==, 3);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT uses FROM enrolment_codes WHERE max_uses = 2"), ==, 2);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT uses FROM enrolment_codes WHERE max_uses = 0 AND uses > 0"), ==, 8);
   for (int i = 0; codes.codes[i] != NULL; i++)
     {
       g_autofree char *head = g_strndup (codes.codes[i], 4);
@@ -538,7 +506,7 @@ test_tokens (void)
 
   /* Stored as SHA-256 only. */
   digest = trs_token_digest (tokens.token);
-  db = raw_open (path);
+  db = tr_test_sqlite_open (path, SQLITE_OPEN_READWRITE);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM tokens WHERE digest = ?1", -1, &stmt, NULL),
                    ==, SQLITE_OK);
   sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_STATIC);
@@ -551,7 +519,7 @@ test_tokens (void)
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
   sqlite3_finalize (stmt);
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM tokens WHERE length(digest) != 64"), ==, 0);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT count(*) FROM tokens WHERE length(digest) != 64"), ==, 0);
   sqlite3_close (db);
   g_free (tokens.token);
 }
@@ -828,9 +796,9 @@ test_account_delete (void)
   run_checks (store, TRS_JOB_READ, after_delete_job, &setup);
   trs_store_close (store);
 
-  db = raw_open (path);
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM tokens"), ==, 1);
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM events"), ==, 2);
+  db = tr_test_sqlite_open (path, SQLITE_OPEN_READWRITE);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT count(*) FROM tokens"), ==, 1);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT count(*) FROM events"), ==, 2);
   sqlite3_close (db);
   g_free (setup.a_token);
   g_free (setup.a_email);
@@ -907,7 +875,7 @@ committed_count (const char *path,
   sqlite3_stmt *stmt = NULL;
   gint64 count;
 
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  db = tr_test_sqlite_open (path, SQLITE_OPEN_READONLY);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM institutes WHERE name = ?1", -1, &stmt, NULL),
                    ==, SQLITE_OK);
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
@@ -1167,9 +1135,9 @@ test_injection (void)
   run_checks (store, TRS_JOB_WRITE, injection_job, NULL);
   trs_store_close (store);
 
-  db = raw_open (path);
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM institutes"), ==, G_N_ELEMENTS (hostile_names));
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM accounts"), ==, G_N_ELEMENTS (hostile_names));
+  db = tr_test_sqlite_open (path, SQLITE_OPEN_READWRITE);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT count(*) FROM institutes"), ==, G_N_ELEMENTS (hostile_names));
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT count(*) FROM accounts"), ==, G_N_ELEMENTS (hostile_names));
   sqlite3_close (db);
 }
 
@@ -1308,9 +1276,10 @@ test_cli (void)
   }
   g_assert_null (g_dir_read_name (dir));
   {
-    sqlite3 *raw = raw_open (db);
+    sqlite3 *raw = tr_test_sqlite_open (db, SQLITE_OPEN_READWRITE);
 
-    g_assert_cmpint (raw_int (raw, "SELECT count(*) FROM signing_keys WHERE length(public_key) = 32"), ==, 1);
+    g_assert_cmpint (tr_test_sqlite_int (raw, "SELECT count(*) FROM signing_keys WHERE length(public_key) = 32"),
+                     ==, 1);
     sqlite3_close (raw);
   }
   {

@@ -6,13 +6,13 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "tr-course-loader.h"
 #include "tr-markdown.h"
+#include "tr-test-gtk.h"
+#include "tr-test-store.h"
 #include "tr-test-util.h"
-#include "trellis-block-view.h"
 #include "trellis-progress-store.h"
 #include "trellis-signal-page.h"
 
@@ -22,7 +22,6 @@
 
 typedef struct
 {
-  char                   *dir;
   TrellisProgressStore   *store;
   TrCourse               *course;
   const TrSignalExercise *exercise;
@@ -30,54 +29,18 @@ typedef struct
 } Fixture;
 
 static gboolean
-init_gtk (void)
-{
-  static gboolean initialized, have_display;
-
-  if (!initialized)
-    {
-      have_display = gtk_init_check ();
-      if (have_display)
-        adw_init ();
-      initialized = TRUE;
-    }
-  return have_display;
-}
-
-static void
-open_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean *done = user_data;
-
-  g_assert_true (trellis_progress_store_open_finish (TRELLIS_PROGRESS_STORE (source), result, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
-static gboolean
 fixture_set_up (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *course_dir = NULL;
-  g_autofree char *path = NULL;
-  gboolean done = FALSE;
 
-  if (!init_gtk ())
+  if (!tr_test_gtk_init ())
     {
       g_test_skip ("no display");
       return FALSE;
     }
 
-  f->dir = g_dir_make_tmp ("trellis-signal-page-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "progress.sqlite", NULL);
-  f->store = trellis_progress_store_new (path);
-  trellis_progress_store_open_async (f->store, NULL, open_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  f->store = tr_test_store_new_temp ("signal-page");
 
   course_dir = tr_test_fixture_path ("example-course", NULL);
   f->course = tr_course_load_valid (course_dir, &error);
@@ -85,24 +48,6 @@ fixture_set_up (Fixture *f)
   f->exercise = tr_course_find_signal_exercise (f->course, EXERCISE_ID);
   g_assert_nonnull (f->exercise);
   return TRUE;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* Closes the window and checks that nothing keeps the page alive. */
@@ -116,11 +61,8 @@ fixture_tear_down (Fixture *f)
       gtk_window_destroy (GTK_WINDOW (f->window));
       g_assert_finalize_object (page);
     }
-  trellis_progress_store_flush (f->store);
-  g_assert_finalize_object (f->store);
+  tr_test_store_free_temp (f->store);
   g_assert_finalize_object (f->course);
-  remove_tree (f->dir);
-  g_free (f->dir);
 }
 
 static TrellisSignalPage *
@@ -137,53 +79,6 @@ open_page (Fixture *f,
   return TRELLIS_SIGNAL_PAGE (page);
 }
 
-/* Whether the learner can see the widget: it and every ancestor are shown. */
-static gboolean
-is_shown (GtkWidget *widget)
-{
-  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
-    if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
-      return FALSE;
-  return TRUE;
-}
-
-static void
-collect (GtkWidget *root,
-         GType      type,
-         GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && is_shown (root))
-    g_ptr_array_add (found, root);
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
-/* The shown buttons of the type with the label, in the order shown. */
-static GPtrArray *
-find_buttons (TrellisSignalPage *page,
-              GType              type,
-              const char        *label)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-  GPtrArray *found = g_ptr_array_new ();
-
-  collect (GTK_WIDGET (page), type, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
-      g_ptr_array_add (found, g_ptr_array_index (buttons, i));
-  return found;
-}
-
-static GtkWidget *
-find_button (TrellisSignalPage *page,
-             const char        *label)
-{
-  g_autoptr(GPtrArray) found = find_buttons (page, GTK_TYPE_BUTTON, label);
-
-  g_assert_cmpuint (found->len, ==, 1);
-  return g_ptr_array_index (found, 0);
-}
-
 /* The texts of the shown labels, in the order shown. */
 static GStrv
 get_labels (TrellisSignalPage *page)
@@ -191,32 +86,10 @@ get_labels (TrellisSignalPage *page)
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   g_autoptr(GStrvBuilder) texts = g_strv_builder_new ();
 
-  collect (GTK_WIDGET (page), GTK_TYPE_LABEL, labels);
+  tr_test_gtk_collect (GTK_WIDGET (page), GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     g_strv_builder_add (texts, gtk_label_get_label (g_ptr_array_index (labels, i)));
   return g_strv_builder_end (texts);
-}
-
-static gboolean
-has_button (TrellisSignalPage *page,
-            const char        *label)
-{
-  g_autoptr(GPtrArray) found = find_buttons (page, GTK_TYPE_BUTTON, label);
-
-  return found->len > 0;
-}
-
-static GtkWidget *
-find_label (TrellisSignalPage *page,
-            const char        *text)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  collect (GTK_WIDGET (page), GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), text) == 0)
-      return g_ptr_array_index (labels, i);
-  return NULL;
 }
 
 /* Of the shown labels whose text is one of the choices, their texts in order. */
@@ -233,38 +106,14 @@ get_labels_among (TrellisSignalPage  *page,
   return g_strv_builder_end (texts);
 }
 
-static gboolean
-shows_markdown (TrellisSignalPage *page,
-                const char        *text)
-{
-  g_autoptr(GPtrArray) views = g_ptr_array_new ();
-
-  collect (GTK_WIDGET (page), TRELLIS_TYPE_BLOCK_VIEW, views);
-  for (guint i = 0; i < views->len; i++)
-    {
-      g_autofree char *shown = trellis_block_view_get_text (g_ptr_array_index (views, i));
-
-      if (strstr (shown, text) != NULL)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
-}
-
 /* The concern and no-concern buttons of each statement, in order. */
 static void
 get_mark_buttons (TrellisSignalPage  *page,
                   GPtrArray         **concern,
                   GPtrArray         **no_concern)
 {
-  *concern = find_buttons (page, GTK_TYPE_TOGGLE_BUTTON, "Concern");
-  *no_concern = find_buttons (page, GTK_TYPE_TOGGLE_BUTTON, "No concern");
+  *concern = tr_test_gtk_find_buttons (page, GTK_TYPE_TOGGLE_BUTTON, "Concern");
+  *no_concern = tr_test_gtk_find_buttons (page, GTK_TYPE_TOGGLE_BUTTON, "No concern");
 }
 
 static void
@@ -284,26 +133,7 @@ mark (GPtrArray     *concern,
       const gboolean marks[])
 {
   for (guint i = 0; i < concern->len; i++)
-    click (g_ptr_array_index (marks[i] ? concern : no_concern, i));
-}
-
-static const TrEvent *
-get_event (Fixture *f,
-           guint    index)
-{
-  GPtrArray *events = trellis_progress_store_get_events (f->store);
-
-  g_assert_nonnull (events);
-  g_assert_cmpuint (index, <, events->len);
-  return g_ptr_array_index (events, index);
-}
-
-static guint
-count_events (Fixture *f)
-{
-  GPtrArray *events = trellis_progress_store_get_events (f->store);
-
-  return events != NULL ? events->len : 0;
+    tr_test_gtk_click (g_ptr_array_index (marks[i] ? concern : no_concern, i));
 }
 
 static void
@@ -331,14 +161,14 @@ test_shows_exercise (void)
     return;
   page = open_page (&f, TR_LANG_EN);
 
-  g_assert_nonnull (find_label (page, "Signal or not?"));
-  g_assert_true (shows_markdown (page, "Jesse"));
+  g_assert_nonnull (tr_test_gtk_find_label (page, "Signal or not?"));
+  g_assert_true (tr_test_gtk_shows_text (page, "Jesse"));
   g_assert_cmpuint (f.exercise->statements->len, ==, 4);
   for (guint i = 0; i < f.exercise->statements->len; i++)
     {
       const TrStatement *statement = g_ptr_array_index (f.exercise->statements, i);
 
-      g_assert_nonnull (find_label (page, statement->text.s[TR_LANG_EN]));
+      g_assert_nonnull (tr_test_gtk_find_label (page, statement->text.s[TR_LANG_EN]));
     }
 
   get_mark_buttons (page, &concern, &no_concern);
@@ -355,14 +185,14 @@ test_shows_exercise (void)
       g_assert_false (gtk_toggle_button_get_active (g_ptr_array_index (concern, i)));
       g_assert_false (gtk_toggle_button_get_active (g_ptr_array_index (no_concern, i)));
     }
-  g_assert_false (gtk_widget_is_sensitive (find_button (page, CHECK_LABEL)));
-  g_assert_true (gtk_widget_has_css_class (find_button (page, CHECK_LABEL), "suggested-action"));
-  g_assert_null (find_label (page, "Matches"));
-  g_assert_null (find_label (page, "Does not match"));
+  g_assert_false (gtk_widget_is_sensitive (tr_test_gtk_find_button (page, CHECK_LABEL)));
+  g_assert_true (gtk_widget_has_css_class (tr_test_gtk_find_button (page, CHECK_LABEL), "suggested-action"));
+  g_assert_null (tr_test_gtk_find_label (page, "Matches"));
+  g_assert_null (tr_test_gtk_find_label (page, "Does not match"));
 
   position = trellis_progress_store_get_position (f.store, "example-course");
   g_assert_cmpstr (position, ==, "signal-exercise/" EXERCISE_ID);
-  g_assert_cmpuint (count_events (&f), ==, 0);
+  g_assert_cmpuint (tr_test_store_n_events (f.store), ==, 0);
 
   fixture_tear_down (&f);
 }
@@ -381,11 +211,11 @@ test_marking (void)
     return;
   page = open_page (&f, TR_LANG_EN);
   get_mark_buttons (page, &concern, &no_concern);
-  check = find_button (page, CHECK_LABEL);
+  check = tr_test_gtk_find_button (page, CHECK_LABEL);
 
-  click (g_ptr_array_index (concern, 0));
+  tr_test_gtk_click (g_ptr_array_index (concern, 0));
   g_assert_true (gtk_toggle_button_get_active (g_ptr_array_index (concern, 0)));
-  click (g_ptr_array_index (no_concern, 0));
+  tr_test_gtk_click (g_ptr_array_index (no_concern, 0));
   g_assert_true (gtk_toggle_button_get_active (g_ptr_array_index (no_concern, 0)));
   g_assert_false (gtk_toggle_button_get_active (g_ptr_array_index (concern, 0)));
   g_assert_false (gtk_widget_is_sensitive (check));
@@ -393,10 +223,10 @@ test_marking (void)
   for (guint i = 1; i < concern->len; i++)
     {
       g_assert_false (gtk_widget_is_sensitive (check));
-      click (g_ptr_array_index (concern, i));
+      tr_test_gtk_click (g_ptr_array_index (concern, i));
     }
   g_assert_true (gtk_widget_is_sensitive (check));
-  g_assert_cmpuint (count_events (&f), ==, 0);
+  g_assert_cmpuint (tr_test_store_n_events (f.store), ==, 0);
 
   fixture_tear_down (&f);
 }
@@ -442,11 +272,11 @@ test_check_and_try_again (void)
   page = open_page (&f, TR_LANG_EN);
   get_mark_buttons (page, &concern, &no_concern);
 
-  g_assert_false (shows_markdown (page, "Orthodoxy is not radicalisation"));
+  g_assert_false (tr_test_gtk_shows_text (page, "Orthodoxy is not radicalisation"));
   mark (concern, no_concern, some_wrong);
-  click (find_button (page, CHECK_LABEL));
+  tr_test_gtk_click (tr_test_gtk_find_button (page, CHECK_LABEL));
 
-  g_assert_nonnull (find_label (page, "2 of 4 match"));
+  g_assert_nonnull (tr_test_gtk_find_label (page, "2 of 4 match"));
   shown_verdicts = get_labels_among (page, verdicts);
   g_assert_cmpstrv (shown_verdicts, expected_verdicts);
   shown_marks = get_labels_among (page, your_marks);
@@ -455,7 +285,7 @@ test_check_and_try_again (void)
   g_assert_cmpstrv (shown_answers, expected_right_answers);
 
   /* Each verdict has an icon next to its words, not only a colour. */
-  collect (GTK_WIDGET (page), GTK_TYPE_IMAGE, images);
+  tr_test_gtk_collect (GTK_WIDGET (page), GTK_TYPE_IMAGE, images);
   for (guint i = 0; i < images->len; i++)
     {
       const char *icon = gtk_image_get_icon_name (g_ptr_array_index (images, i));
@@ -467,8 +297,9 @@ test_check_and_try_again (void)
     }
   g_assert_cmpuint (ok_icons, ==, 2);
   g_assert_cmpuint (wrong_icons, ==, 2);
-  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_parent (find_label (page, "Matches")), "success"));
-  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_parent (find_label (page, "Does not match")),
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_parent (tr_test_gtk_find_label (page, "Matches")),
+                                           "success"));
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_parent (tr_test_gtk_find_label (page, "Does not match")),
                                            "error"));
 
   /* Every statement's explanation is shown. */
@@ -479,7 +310,7 @@ test_check_and_try_again (void)
       g_autofree char *plain = tr_block_get_plain_text (block);
       g_autofree char *first_words = g_utf8_substring (plain, 0, 30);
 
-      g_assert_true (shows_markdown (page, first_words));
+      g_assert_true (tr_test_gtk_shows_text (page, first_words));
     }
 
   /* The marks stay as they were, and cannot change after the check. */
@@ -490,21 +321,21 @@ test_check_and_try_again (void)
       g_assert_false (gtk_widget_is_sensitive (g_ptr_array_index (no_concern, i)));
     }
 
-  g_assert_cmpuint (count_events (&f), ==, 1);
-  assert_answered_event (get_event (&f, 0), 2, 4);
+  g_assert_cmpuint (tr_test_store_n_events (f.store), ==, 1);
+  assert_answered_event (tr_test_store_get_event (f.store, 0), 2, 4);
 
-  g_assert_false (has_button (page, CHECK_LABEL));
-  try_again = find_button (page, TRY_AGAIN_LABEL);
+  g_assert_false (tr_test_gtk_has_button (page, CHECK_LABEL));
+  try_again = tr_test_gtk_find_button (page, TRY_AGAIN_LABEL);
   g_assert_true (gtk_window_get_focus (GTK_WINDOW (f.window)) == try_again);
-  click (try_again);
+  tr_test_gtk_click (try_again);
 
   /* Back to the start: nothing marked, no results. */
-  g_assert_null (find_label (page, "2 of 4 match"));
-  g_assert_null (find_label (page, "Matches"));
-  g_assert_null (find_label (page, "Does not match"));
-  g_assert_false (shows_markdown (page, "Orthodoxy is not radicalisation"));
-  g_assert_false (has_button (page, TRY_AGAIN_LABEL));
-  g_assert_false (gtk_widget_is_sensitive (find_button (page, CHECK_LABEL)));
+  g_assert_null (tr_test_gtk_find_label (page, "2 of 4 match"));
+  g_assert_null (tr_test_gtk_find_label (page, "Matches"));
+  g_assert_null (tr_test_gtk_find_label (page, "Does not match"));
+  g_assert_false (tr_test_gtk_shows_text (page, "Orthodoxy is not radicalisation"));
+  g_assert_false (tr_test_gtk_has_button (page, TRY_AGAIN_LABEL));
+  g_assert_false (gtk_widget_is_sensitive (tr_test_gtk_find_button (page, CHECK_LABEL)));
   for (guint i = 0; i < concern->len; i++)
     {
       g_assert_false (gtk_toggle_button_get_active (g_ptr_array_index (concern, i)));
@@ -512,14 +343,14 @@ test_check_and_try_again (void)
       g_assert_true (gtk_widget_is_sensitive (g_ptr_array_index (concern, i)));
       g_assert_true (gtk_widget_is_sensitive (g_ptr_array_index (no_concern, i)));
     }
-  g_assert_cmpuint (count_events (&f), ==, 1);
+  g_assert_cmpuint (tr_test_store_n_events (f.store), ==, 1);
 
   mark (concern, no_concern, all_right);
-  click (find_button (page, CHECK_LABEL));
-  g_assert_nonnull (find_label (page, "4 of 4 match"));
-  g_assert_null (find_label (page, "Does not match"));
-  g_assert_cmpuint (count_events (&f), ==, 2);
-  assert_answered_event (get_event (&f, 1), 4, 4);
+  tr_test_gtk_click (tr_test_gtk_find_button (page, CHECK_LABEL));
+  g_assert_nonnull (tr_test_gtk_find_label (page, "4 of 4 match"));
+  g_assert_null (tr_test_gtk_find_label (page, "Does not match"));
+  g_assert_cmpuint (tr_test_store_n_events (f.store), ==, 2);
+  assert_answered_event (tr_test_store_get_event (f.store, 1), 4, 4);
 
   fixture_tear_down (&f);
 }
@@ -537,9 +368,9 @@ test_language (void)
   page = open_page (&f, TR_LANG_NL);
   first = g_ptr_array_index (f.exercise->statements, 0);
 
-  g_assert_nonnull (find_label (page, "Signaal of niet?"));
-  g_assert_nonnull (find_label (page, first->text.s[TR_LANG_NL]));
-  g_assert_null (find_label (page, "Signal or not?"));
+  g_assert_nonnull (tr_test_gtk_find_label (page, "Signaal of niet?"));
+  g_assert_nonnull (tr_test_gtk_find_label (page, first->text.s[TR_LANG_NL]));
+  g_assert_null (tr_test_gtk_find_label (page, "Signal or not?"));
 
   fixture_tear_down (&f);
 }
@@ -558,8 +389,8 @@ test_resume_marks (void)
     return;
   page = open_page (&f, TR_LANG_EN);
   get_mark_buttons (page, &concern, &no_concern);
-  click (g_ptr_array_index (concern, 0));
-  click (g_ptr_array_index (no_concern, 2));
+  tr_test_gtk_click (g_ptr_array_index (concern, 0));
+  tr_test_gtk_click (g_ptr_array_index (no_concern, 2));
   g_clear_pointer (&concern, g_ptr_array_unref);
   g_clear_pointer (&no_concern, g_ptr_array_unref);
   gtk_window_destroy (GTK_WINDOW (f.window));
@@ -573,10 +404,10 @@ test_resume_marks (void)
   g_assert_false (gtk_toggle_button_get_active (g_ptr_array_index (no_concern, 1)));
 
   /* Checked: the next visit starts with no marks. */
-  click (g_ptr_array_index (concern, 1));
-  click (g_ptr_array_index (concern, 3));
-  click (find_button (page, CHECK_LABEL));
-  g_assert_cmpuint (count_events (&f), ==, 1);
+  tr_test_gtk_click (g_ptr_array_index (concern, 1));
+  tr_test_gtk_click (g_ptr_array_index (concern, 3));
+  tr_test_gtk_click (tr_test_gtk_find_button (page, CHECK_LABEL));
+  g_assert_cmpuint (tr_test_store_n_events (f.store), ==, 1);
   g_clear_pointer (&concern, g_ptr_array_unref);
   g_clear_pointer (&no_concern, g_ptr_array_unref);
   gtk_window_destroy (GTK_WINDOW (f.window));

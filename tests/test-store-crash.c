@@ -27,10 +27,11 @@
 #include <sys/prctl.h>
 #endif
 
-#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "tr-course-loader.h"
+#include "tr-test-server.h"
+#include "tr-test-sqlite.h"
 #include "tr-test-util.h"
 #include "trellis-progress-store.h"
 #include "trellis-sync.h"
@@ -45,32 +46,7 @@
 #define N_OTHER       20    /* events of another device, before each run */
 
 /* ----------------------------------------------------------------------- */
-/* Waiting, bounded                                                         */
-
-typedef gboolean (*CheckFunc) (gpointer data);
-
-static gboolean
-wait_for (CheckFunc check,
-          gpointer  data,
-          guint     timeout_s)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC;
-
-  while (!check (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
+/* Opening the store, bounded                                               */
 
 static void
 store_opened_cb (GObject      *source,
@@ -91,7 +67,7 @@ open_store (const char *path)
   gboolean done = FALSE;
 
   trellis_progress_store_open_async (store, NULL, store_opened_cb, &done);
-  if (!wait_for (flag_set, &done, WAIT_S))
+  if (!tr_test_wait_for (tr_test_flag_set, &done, WAIT_S))
     g_error ("The store %s did not open", path);
   return store;
 }
@@ -264,13 +240,13 @@ typedef struct
 } Run;
 
 /* Runs the helper on @store_path, kills it 50–500 ms after its first flush,
- * and adds the ids it printed to @flushed. With @also, kills that first,
- * and the helper only 100 ms later, once it has seen the failure. */
+ * and adds the ids it printed to @flushed. With @also, kills that server
+ * first, and the helper only 100 ms later, once it has seen the failure. */
 static Run
-run_and_kill (const char  *mode,
-              const char  *store_path,
-              GSubprocess *also,
-              GPtrArray   *flushed)
+run_and_kill (const char   *mode,
+              const char   *store_path,
+              TrTestServer *also,
+              GPtrArray    *flushed)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GSubprocess) process = NULL;
@@ -313,7 +289,7 @@ run_and_kill (const char  *mode,
   g_usleep (delay_ms * 1000);
   if (also != NULL)
     {
-      g_subprocess_send_signal (also, SIGKILL);
+      tr_test_server_kill (also);
       g_usleep (100 * 1000);
     }
   g_subprocess_send_signal (process, SIGKILL);
@@ -341,20 +317,6 @@ run_and_kill (const char  *mode,
 /* ----------------------------------------------------------------------- */
 /* Checking the store's file                                                */
 
-static char *
-query_text (sqlite3    *db,
-            const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *text = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return text;
-}
-
 /* integrity_check, and each of @ids stored exactly once; the number of
  * events stored. */
 static guint
@@ -366,8 +328,8 @@ check_store_file (const char *path,
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
 
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  integrity = query_text (db, "PRAGMA integrity_check");
+  db = tr_test_sqlite_open (path, SQLITE_OPEN_READONLY);
+  integrity = tr_test_sqlite_text (db, "PRAGMA integrity_check");
   g_assert_cmpstr (integrity, ==, "ok");
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM events WHERE id = ?1", -1, &stmt, NULL), ==,
                    SQLITE_OK);
@@ -382,7 +344,7 @@ check_store_file (const char *path,
         g_error ("flushed event %s is stored %d times", id, sqlite3_column_int (stmt, 0));
     }
   sqlite3_finalize (stmt);
-  total = query_text (db, "SELECT count(*) FROM events");
+  total = tr_test_sqlite_text (db, "SELECT count(*) FROM events");
   sqlite3_close (db);
   return (guint) g_ascii_strtoull (total, NULL, 10);
 }
@@ -437,133 +399,9 @@ test_kill_while_writing (void)
 /* ----------------------------------------------------------------------- */
 /* Killed while syncing with the real server                                */
 
-static struct
-{
-  char        *root;
-  char        *data_dir;
-  char        *courses_dir;
-  char        *listen;      /* "127.0.0.1:PORT", kept for restarts: the store knows the address */
-  char        *url;
-  GSubprocess *process;
-} server;
-
-static char *
-server_command (const char *first,
-                ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("TRELLIS_SERVER"));
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (process))
-    g_error ("trellis-server %s failed: %s%s", first, out, err);
-  return g_steal_pointer (&out);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFileInfo) owned = info;
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static char *
-last_word (const char *output)
-{
-  g_auto(GStrv) words = g_strsplit_set (output, " \t\n", -1);
-  const char *word = NULL;
-
-  for (guint i = 0; words[i] != NULL; i++)
-    if (*words[i] != '\0')
-      word = words[i];
-  g_assert_nonnull (word);
-  return g_strdup (word);
-}
-
-static void
-server_start (void)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *log_path = g_build_filename (server.root, "server.log", NULL);
-  const char *prefix = "listening on http://";
-
-  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  server.process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("TRELLIS_SERVER"), "serve",
-                                                "--data", server.data_dir, "--courses", server.courses_dir,
-                                                "--listen", server.listen != NULL ? server.listen : "127.0.0.1:0",
-                                                NULL);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server.process));
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  if (line == NULL || !g_str_has_prefix (line, prefix) || !g_str_has_suffix (line, "/"))
-    g_error ("trellis-server serve did not start: \"%s\"", line != NULL ? line : "");
-  if (server.listen == NULL)
-    {
-      server.listen = g_strndup (line + strlen (prefix), strlen (line) - strlen (prefix) - 1);
-      server.url = g_strconcat ("http://", server.listen, NULL);
-    }
-}
-
-/* After a kill: the same data, the same address. */
-static void
-server_restart (void)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_wait (server.process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_signaled (server.process));
-  g_clear_object (&server.process);
-  server_start ();
-}
-
-static void
-server_stop (void)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (server.process, SIGTERM);
-  g_subprocess_wait (server.process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (server.process));
-  g_assert_cmpint (g_subprocess_get_exit_status (server.process), ==, 0);
-  g_clear_object (&server.process);
-}
+/* On the same port after every restart: the store knows the address. */
+static TrTestServer *server;
+static char *courses_dir;
 
 static guint
 http (SoupSession  *session,
@@ -573,7 +411,7 @@ http (SoupSession  *session,
       const char   *body,
       JsonNode    **json)
 {
-  g_autofree char *uri = g_strconcat (server.url, "/api/v1", path, NULL);
+  g_autofree char *uri = g_strconcat (tr_test_server_get_url (server), "/api/v1", path, NULL);
   g_autoptr(SoupMessage) message = soup_message_new (method, uri);
   g_autoptr(GBytes) reply = NULL;
   g_autoptr(GError) error = NULL;
@@ -678,27 +516,13 @@ result_set (gpointer data)
   return *(GAsyncResult **) data != NULL;
 }
 
-/* Drops the last reference once pending work has let go of @object. */
-static void
-finalize_object (gpointer object)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
-
-  while (g_atomic_int_get (&G_OBJECT (object)->ref_count) > 1 && g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  g_assert_finalize_object (object);
-}
-
 static void
 sync_until_synced (TrellisSync *sync)
 {
   StateWait wait = { sync, TRELLIS_SYNC_SYNCED };
 
   trellis_sync_now (sync);
-  if (!wait_for (synced, &wait, WAIT_S))
+  if (!tr_test_wait_for (synced, &wait, WAIT_S))
     g_error ("Sync state %d with %u pending after %u s (message: %s)", trellis_sync_get_state (sync),
              trellis_sync_get_pending (sync), WAIT_S, trellis_sync_get_message (sync));
 }
@@ -720,7 +544,6 @@ test_kill_while_syncing (void)
   g_autofree char *path = g_build_filename (g_get_user_data_dir (), "syncing", "progress.db", NULL);
   g_autofree char *fixture = tr_test_fixture_path ("example-course", NULL);
   g_autofree char *course_copy = NULL;
-  g_autofree char *out = NULL;
   g_autofree char *code = NULL;
   g_autofree char *token = NULL;
   g_autofree char *server_db = NULL;
@@ -730,6 +553,7 @@ test_kill_while_syncing (void)
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(GPtrArray) flushed = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) other_ids = g_ptr_array_new_with_free_func (g_free);
+  TrTestServerOptions options = { .death_signal = SIGKILL };
   g_autoptr(GHashTable) on_server = NULL;
   g_autoptr(GHashTable) in_store = g_hash_table_new (g_str_hash, g_str_equal);
   TrellisProgressStore *store;
@@ -747,28 +571,26 @@ test_kill_while_syncing (void)
     }
 
   /* A server with a code, and a device enrolled with it. */
-  server.root = g_dir_make_tmp ("trellis-store-crash-XXXXXX", &error);
-  g_assert_no_error (error);
-  server.data_dir = g_build_filename (server.root, "data", NULL);
+  server = tr_test_server_new ("store-crash");
   course_copy = tr_test_copy_tree (fixture);
-  server.courses_dir = g_path_get_dirname (course_copy);
-  g_free (server_command ("init", "--data", server.data_dir, NULL));
-  g_free (server_command ("institute", "create", "--data", server.data_dir, "Test", NULL));
-  out = server_command ("code", "create", "--data", server.data_dir, "--institute", "Test", NULL);
-  code = last_word (out);
-  server_start ();
+  courses_dir = g_path_get_dirname (course_copy);
+  tr_test_server_add_institute (server, "Test");
+  code = tr_test_server_create_code (server, "Test", NULL);
+  options.courses_dir = courses_dir;
+  tr_test_server_start (server, &options);
 
   store = open_store (path);
   sync = trellis_sync_new (store);
   trellis_sync_start (sync);
-  trellis_sync_enrol_async (sync, server.url, code, "Sam Jansen", EMAIL, PASSWORD, NULL, async_result_cb, &result);
-  g_assert_true (wait_for (result_set, &result, WAIT_S));
+  trellis_sync_enrol_async (sync, tr_test_server_get_url (server), code, "Sam Jansen", EMAIL, PASSWORD, NULL,
+                            async_result_cb, &result);
+  g_assert_true (tr_test_wait_for (result_set, &result, WAIT_S));
   trellis_sync_enrol_finish (sync, result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
   sync_until_synced (sync);
-  finalize_object (sync);
-  finalize_object (store);
+  tr_test_finalize_object (sync, WAIT_S);
+  tr_test_finalize_object (store, WAIT_S);
   token = read_token_file ();
   g_assert_nonnull (token);
 
@@ -780,13 +602,13 @@ test_kill_while_syncing (void)
       Run run;
 
       post_other_device_events (session, token, other_ids);
-      run = run_and_kill ("sync", path, with_server ? server.process : NULL, flushed);
+      run = run_and_kill ("sync", path, with_server ? server : NULL, flushed);
       g_assert_cmpuint (run.n_ids, >, 0);
       if (run.state == TRELLIS_SYNC_SYNCING && run.n_sent > 0)
         n_mid_sync++;
       check_store_file (path, flushed);
       if (with_server)
-        server_restart ();
+        tr_test_server_restart (server);
     }
   g_assert_cmpuint (n_mid_sync, >, 0);
 
@@ -820,21 +642,21 @@ test_kill_while_syncing (void)
                   " %u of %u kills came mid-sync, after the run had sent batches", flushed->len, other_ids->len,
                   g_hash_table_size (on_server), n_mid_sync, N_KILLS);
 
-  finalize_object (sync);
-  finalize_object (store);
+  tr_test_finalize_object (sync, WAIT_S);
+  tr_test_finalize_object (store, WAIT_S);
   check_store_file (path, flushed);
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  db = tr_test_sqlite_open (path, SQLITE_OPEN_READONLY);
   {
-    g_autofree char *unsynced = query_text (db, "SELECT count(*) FROM events WHERE synced = 0");
+    g_autofree char *unsynced = tr_test_sqlite_text (db, "SELECT count(*) FROM events WHERE synced = 0");
 
     g_assert_cmpstr (unsynced, ==, "0");
   }
   sqlite3_close (db);
 
-  server_stop ();
-  server_db = g_build_filename (server.data_dir, "trellis.db", NULL);
-  g_assert_cmpint (sqlite3_open_v2 (server_db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  integrity = query_text (db, "PRAGMA integrity_check");
+  tr_test_server_stop (server);
+  server_db = g_build_filename (tr_test_server_get_data_dir (server), "trellis.db", NULL);
+  db = tr_test_sqlite_open (server_db, SQLITE_OPEN_READONLY);
+  integrity = tr_test_sqlite_text (db, "PRAGMA integrity_check");
   g_assert_cmpstr (integrity, ==, "ok");
   sqlite3_close (db);
 }
@@ -861,21 +683,10 @@ main (int    argc,
   g_test_add_func ("/client/store-crash/kill-while-syncing", test_kill_while_syncing);
   status = g_test_run ();
 
-  if (server.process != NULL)
-    {
-      g_subprocess_force_exit (server.process);
-      g_clear_object (&server.process);
-    }
-  if (status == 0 && server.root != NULL)
-    {
-      remove_tree (server.root);
-      remove_tree (server.courses_dir);
-    }
-  g_free (server.root);
-  g_free (server.data_dir);
-  g_free (server.courses_dir);
-  g_free (server.listen);
-  g_free (server.url);
+  tr_test_server_free (server, status == 0);
+  if (status == 0 && courses_dir != NULL)
+    tr_test_remove_tree (courses_dir);
+  g_free (courses_dir);
   g_free (course_path);
   return status;
 }

@@ -7,8 +7,6 @@
 
 #include "config.h"
 
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -16,6 +14,8 @@
 #include <libsoup/soup.h>
 
 #include "tr-course-loader.h"
+#include "tr-test-server.h"
+#include "tr-test-store.h"
 #include "tr-test-util.h"
 #include "trellis-progress-store.h"
 #include "trellis-sync.h"
@@ -30,31 +30,6 @@
 static TrCourse *course;
 
 /* Waiting: the main context runs, bounded in time. */
-
-typedef gboolean (*CheckFunc) (gpointer data);
-
-static gboolean
-wait_for (CheckFunc check,
-          gpointer  data,
-          guint     timeout_s)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC;
-
-  while (!check (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  return TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
 
 typedef struct
 {
@@ -77,7 +52,7 @@ wait_for_state (TrellisSync      *sync,
 {
   StateWait wait = { sync, state };
 
-  if (!wait_for (state_reached, &wait, timeout_s))
+  if (!tr_test_wait_for (state_reached, &wait, timeout_s))
     g_error ("Sync state %d, not %d, after %u s (message: %s)", trellis_sync_get_state (sync), state,
              timeout_s, trellis_sync_get_message (sync));
 }
@@ -117,49 +92,18 @@ wait_for_result (GAsyncResult **result)
 
 /* Stores. */
 
-static void
-store_opened_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (trellis_progress_store_open_finish (TRELLIS_PROGRESS_STORE (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
 static TrellisProgressStore *
 open_store (const char *name)
 {
   g_autofree char *path = g_build_filename (g_get_user_data_dir (), name, "progress.db", NULL);
-  TrellisProgressStore *store = trellis_progress_store_new (path);
-  gboolean done = FALSE;
 
-  trellis_progress_store_open_async (store, NULL, store_opened_cb, &done);
-  g_assert_true (wait_for (flag_set, &done, WAIT_S));
-  return store;
-}
-
-/* Drops the last reference once pending work (a GTask thread, a request
- * ending) has let go of @object, and checks that nothing else keeps it. */
-static void
-finalize_object (gpointer object)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
-
-  while (g_atomic_int_get (&G_OBJECT (object)->ref_count) > 1 && g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  g_assert_finalize_object (object);
+  return tr_test_store_open (path, WAIT_S);
 }
 
 static void
 close_store (TrellisProgressStore *store)
 {
-  finalize_object (store);
+  tr_test_finalize_object (store, WAIT_S);
 }
 
 static JsonObject *
@@ -444,184 +388,29 @@ test_enrol_checks (void)
 
   g_assert_cmpint (trellis_sync_get_state (sync), ==, TRELLIS_SYNC_SIGNED_OUT);
   g_assert_null (trellis_sync_get_account_name (sync));
-  finalize_object (sync);
+  tr_test_finalize_object (sync, WAIT_S);
   close_store (store);
 }
 
-/* The real server. */
+/* The real server, on the same port after a restart. */
 
-typedef struct
-{
-  char        *data_dir;
-  char        *courses_dir;
-  char        *code;
-  char        *listen;   /* 127.0.0.1:PORT, kept for a restart on the same port */
-  char        *url;
-  GSubprocess *process;
-} Server;
-
-static Server server;
-
-static char *
-server_command (const char *first,
-                ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("TRELLIS_SERVER"));
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_assert_nonnull (g_ptr_array_index (argv, 0));
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (process))
-    g_error ("trellis-server %s failed: %s%s", first, out, err);
-  return g_steal_pointer (&out);
-}
-
-/* The code is the output's last word, if it is not alone on its line. */
-static char *
-parse_code (const char *output)
-{
-  g_auto(GStrv) words = g_strsplit_set (output, " \t\n", -1);
-  const char *code = NULL;
-
-  for (guint i = 0; words[i] != NULL; i++)
-    if (*words[i] != '\0')
-      code = words[i];
-  g_assert_nonnull (code);
-  return g_strdup (code);
-}
-
-typedef struct
-{
-  char     *line;
-  gboolean  done;
-} LineWait;
-
-static void
-line_read_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  LineWait *wait = user_data;
-
-  wait->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
-  wait->done = TRUE;
-}
-
-static void
-drained_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, NULL);
-}
-
-/* A server left behind by a failed test would keep its port and the
- * test's output open. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static void
-server_start (const char *listen)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) output = NULL;
-  g_autoptr(GOutputStream) sink = NULL;
-  const char *argv[] = {
-    g_getenv ("TRELLIS_SERVER"), "serve", "--data", server.data_dir, "--listen", listen,
-    "--courses", server.courses_dir, NULL
-  };
-  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  server.process = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server.process));
-  for (;;)
-    {
-      LineWait wait = { NULL, FALSE };
-      const char *found;
-
-      g_data_input_stream_read_line_async (output, G_PRIORITY_DEFAULT, NULL, line_read_cb, &wait);
-      while (!wait.done)
-        {
-          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-          if (!g_main_context_iteration (NULL, FALSE))
-            g_usleep (2000);
-        }
-      if (wait.line == NULL)
-        g_error ("trellis-server serve ended without saying where it listens");
-      found = strstr (wait.line, "listening on http://");
-      if (found != NULL)
-        {
-          const char *address = found + strlen ("listening on http://");
-          g_autofree char *host_port = g_strndup (address, strcspn (address, "/ \n"));
-
-          g_free (server.listen);
-          server.listen = g_strdup (host_port);
-          g_free (server.url);
-          server.url = g_strdup_printf ("http://%s", host_port);
-          g_free (wait.line);
-          break;
-        }
-      g_free (wait.line);
-    }
-
-  /* Whatever it prints later must not fill the pipe and block it. */
-  sink = g_memory_output_stream_new_resizable ();
-  g_output_stream_splice_async (sink, G_INPUT_STREAM (output), G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, G_PRIORITY_DEFAULT, NULL, drained_cb, NULL);
-}
-
-static void
-server_stop (void)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  g_subprocess_send_signal (server.process, SIGTERM);
-  g_subprocess_wait_async (server.process, NULL, async_result_cb, &result);
-  g_subprocess_wait_finish (server.process, wait_for_result (&result), NULL);
-  g_clear_object (&server.process);
-}
+static TrTestServer *server;
+static char *server_code;
+static char *courses_dir;
 
 static void
 server_setup (void)
 {
-  g_autofree char *tmp = NULL;
   g_autofree char *source = tr_test_fixture_path ("example-course", NULL);
-  g_autofree char *course_copy = NULL;
-  g_autofree char *output = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *course_copy = tr_test_copy_tree (source);
+  TrTestServerOptions options = { 0 };
 
-  tmp = g_dir_make_tmp ("trellis-sync-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  server.data_dir = g_build_filename (tmp, "data", NULL);
-  course_copy = tr_test_copy_tree (source);
-  server.courses_dir = g_path_get_dirname (course_copy);
-
-  g_free (server_command ("init", "--data", server.data_dir, NULL));
-  g_free (server_command ("institute", "create", "--data", server.data_dir, "Test", NULL));
-  output = server_command ("code", "create", "--data", server.data_dir, "--institute", "Test", NULL);
-  server.code = parse_code (output);
-  server_start ("127.0.0.1:0");
+  server = tr_test_server_new ("sync-test");
+  courses_dir = g_path_get_dirname (course_copy);
+  tr_test_server_add_institute (server, "Test");
+  server_code = tr_test_server_create_code (server, "Test", NULL);
+  options.courses_dir = courses_dir;
+  tr_test_server_start (server, &options);
 }
 
 /* Plain HTTP from the test, to look at the server directly. */
@@ -632,7 +421,7 @@ http (const char *method,
       guint      *out_status)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *uri = g_strconcat (server.url, "/api/v1", path, NULL);
+  g_autofree char *uri = g_strconcat (tr_test_server_get_url (server), "/api/v1", path, NULL);
   g_autoptr(SoupMessage) message = soup_message_new (method, uri);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
@@ -698,12 +487,12 @@ step_enrol_and_push (void)
   record_some (store_a, "first-signals");
   g_assert_cmpuint (trellis_sync_get_pending (sync_a), ==, 2);
 
-  trellis_sync_enrol_async (sync_a, server.url, server.code, "Sam Jansen", EMAIL, PASSWORD, NULL,
+  trellis_sync_enrol_async (sync_a, tr_test_server_get_url (server), server_code, "Sam Jansen", EMAIL, PASSWORD, NULL,
                             async_result_cb, &result);
   trellis_sync_enrol_finish (sync_a, wait_for_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (trellis_sync_get_account_name (sync_a), ==, "Sam Jansen");
-  g_assert_cmpstr (trellis_sync_get_server (sync_a), ==, server.url);
+  g_assert_cmpstr (trellis_sync_get_server (sync_a), ==, tr_test_server_get_url (server));
   assert_token_file_mode ();
   token_a = read_token_file ();
   g_assert_nonnull (token_a);
@@ -746,12 +535,13 @@ step_second_device (void)
   trellis_sync_start (sync_b);
 
   /* Errors the learner reads. */
-  trellis_sync_sign_in_async (sync_b, server.url, EMAIL, "not the password", NULL, async_result_cb, &result);
+  trellis_sync_sign_in_async (sync_b, tr_test_server_get_url (server), EMAIL, "not the password", NULL,
+                              async_result_cb, &result);
   g_assert_false (trellis_sync_sign_in_finish (sync_b, wait_for_result (&result), &error));
   g_assert_cmpstr (error->message, ==, "Wrong e-mail address or password");
   g_clear_error (&error);
   g_clear_object (&result);
-  trellis_sync_enrol_async (sync_b, server.url, server.code, "Sam Again", EMAIL, PASSWORD, NULL,
+  trellis_sync_enrol_async (sync_b, tr_test_server_get_url (server), server_code, "Sam Again", EMAIL, PASSWORD, NULL,
                             async_result_cb, &result);
   g_assert_false (trellis_sync_enrol_finish (sync_b, wait_for_result (&result), &error));
   g_assert_cmpstr (error->message, ==, "This e-mail address already has an account");
@@ -760,11 +550,11 @@ step_second_device (void)
   g_assert_cmpint (trellis_sync_get_state (sync_b), ==, TRELLIS_SYNC_SIGNED_OUT);
 
   /* As learners may type it, with a trailing slash. */
-  address = g_strconcat (server.url, "/", NULL);
+  address = g_strconcat (tr_test_server_get_url (server), "/", NULL);
   trellis_sync_sign_in_async (sync_b, address, EMAIL, PASSWORD, NULL, async_result_cb, &result);
   trellis_sync_sign_in_finish (sync_b, wait_for_result (&result), &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (trellis_sync_get_server (sync_b), ==, server.url);
+  g_assert_cmpstr (trellis_sync_get_server (sync_b), ==, tr_test_server_get_url (server));
   g_assert_cmpstr (trellis_sync_get_account_name (sync_b), ==, "Sam Jansen");
   wait_for_state (sync_b, TRELLIS_SYNC_SYNCED, WAIT_S);
 
@@ -833,7 +623,7 @@ step_offline_and_resume (void)
   n_before = json_array_get_length (json_object_get_array_member (json_node_get_object (root), "events"));
   g_clear_pointer (&root, json_node_unref);
 
-  server_stop ();
+  tr_test_server_stop (server);
   record_some (store_a, "talking-first");
   trellis_sync_now (sync_a);
   wait_for_state (sync_a, TRELLIS_SYNC_OFFLINE, WAIT_S);
@@ -846,7 +636,7 @@ step_offline_and_resume (void)
   g_assert_cmpuint (trellis_sync_get_pending (sync_a), ==, 4);
 
   /* The same data and port: the retry, 5 s after, finds it. */
-  server_start (server.listen);
+  tr_test_server_restart (server);
   wait_for_state (sync_a, TRELLIS_SYNC_SYNCED, WAIT_S);
   g_assert_cmpuint (trellis_sync_get_pending (sync_a), ==, 0);
   g_assert_null (trellis_sync_get_message (sync_a));
@@ -916,7 +706,7 @@ step_too_many_attempts (void)
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GError) error = NULL;
 
-      trellis_sync_sign_in_async (sync_b, server.url, EMAIL, "still not the password", NULL,
+      trellis_sync_sign_in_async (sync_b, tr_test_server_get_url (server), EMAIL, "still not the password", NULL,
                                   async_result_cb, &result);
       g_assert_false (trellis_sync_sign_in_finish (sync_b, wait_for_result (&result), &error));
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
@@ -934,18 +724,17 @@ step_too_many_attempts (void)
 static void
 step_teardown (void)
 {
-  finalize_object (sync_a);
-  finalize_object (sync_b);
+  tr_test_finalize_object (sync_a, WAIT_S);
+  tr_test_finalize_object (sync_b, WAIT_S);
   close_store (store_a);
   close_store (store_b);
-  server_stop ();
+  tr_test_server_stop (server);
   g_clear_pointer (&courses_seen, g_ptr_array_unref);
   g_clear_pointer (&token_a, g_free);
-  g_free (server.data_dir);
-  g_free (server.courses_dir);
-  g_free (server.code);
-  g_free (server.listen);
-  g_free (server.url);
+  tr_test_server_free (server, TRUE);
+  tr_test_remove_tree (courses_dir);
+  g_clear_pointer (&courses_dir, g_free);
+  g_clear_pointer (&server_code, g_free);
 }
 
 /* One test, since every step builds on the one before and the isolated

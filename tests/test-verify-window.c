@@ -13,6 +13,8 @@
 
 #include "tr-credential.h"
 #include "tr-jws.h"
+#include "tr-test-gtk.h"
+#include "tr-test-store.h"
 #include "tr-test-util.h"
 #include "trellis-credential-cache.h"
 #include "trellis-verify-window.h"
@@ -23,60 +25,14 @@
 #define DAY_MS       (G_GINT64_CONSTANT (24) * 60 * 60 * 1000)
 #define WAIT_S       20
 
-static gboolean
-init_gtk (void)
-{
-  static gboolean initialized, have_display;
-
-  if (!initialized)
-    {
-      have_display = gtk_init_check ();
-      if (have_display)
-        adw_init ();
-      initialized = TRUE;
-    }
-  return have_display;
-}
-
-static void
-iterate_until (gboolean (*done) (gpointer),
-               gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  g_assert_true (done (data));
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-store_opened_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_assert_true (trellis_progress_store_open_finish (TRELLIS_PROGRESS_STORE (source), result, NULL));
-  *(gboolean *) user_data = TRUE;
-}
-
 static TrellisProgressStore *
 open_store (void)
 {
   static guint n;
   g_autofree char *name = g_strdup_printf ("progress-%u.db", ++n);
   g_autofree char *path = g_build_filename (g_get_user_data_dir (), "trellis", name, NULL);
-  TrellisProgressStore *store = trellis_progress_store_new (path);
-  gboolean done = FALSE;
 
-  trellis_progress_store_open_async (store, NULL, store_opened_cb, &done);
-  iterate_until (flag_set, &done);
-  return store;
+  return tr_test_store_open (path, WAIT_S);
 }
 
 /* An institute: its key pair, as the server would hold it. */
@@ -161,18 +117,6 @@ keep_as_sync_would (TrellisProgressStore *store,
 
 /* Widgets, found as a learner finds them: by what they say. */
 
-static const char *
-widget_text (GtkWidget *widget)
-{
-  if (GTK_IS_LABEL (widget))
-    return gtk_label_get_label (GTK_LABEL (widget));
-  if (GTK_IS_BUTTON (widget))
-    return gtk_button_get_label (GTK_BUTTON (widget));
-  if (ADW_IS_PREFERENCES_ROW (widget))
-    return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
-  return NULL;
-}
-
 /* The first visible @type below @root whose text holds @text; any text
  * when @text is NULL. */
 static GtkWidget *
@@ -184,7 +128,7 @@ find (GtkWidget  *root,
 
   if (!gtk_widget_get_visible (root))
     return NULL;
-  label = widget_text (root);
+  label = tr_test_gtk_widget_text (root);
   if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
       (text == NULL || (label != NULL && strstr (label, text) != NULL)))
     return root;
@@ -278,7 +222,7 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   institute_init (&fixture->institute);
-  if (!init_gtk ())
+  if (!tr_test_gtk_init ())
     return;
   fixture->store = open_store ();
   keep_as_sync_would (fixture->store, &fixture->institute, 7, 3);

@@ -11,46 +11,12 @@
 
 #include "tr-course.h"
 #include "tr-progress.h"
+#include "tr-test-gtk.h"
 #include "tr-test-util.h"
 #include "trellis-application.h"
 #include "trellis-window.h"
 
-static gboolean
-init_gtk (void)
-{
-  static gboolean initialized, have_display;
-
-  if (!initialized)
-    {
-      have_display = gtk_init_check ();
-      if (have_display)
-        adw_init ();
-      initialized = TRUE;
-    }
-  return have_display;
-}
-
-static void
-iterate_until (gboolean (*done) (gpointer),
-               gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  if (!done (data))
-    g_test_message ("gave up waiting");
-  g_assert_true (done (data));
-}
-
-static void
-iterate_for (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
+#define WAIT_S 20
 
 static gboolean
 app_ready (gpointer data)
@@ -87,7 +53,7 @@ start_app (const char *course_dir)
     }
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
-  iterate_until (app_ready, app);
+  tr_test_gtk_iterate_until (app_ready, app, WAIT_S);
   if (apps == NULL)
     apps = g_ptr_array_new ();
   g_ptr_array_add (apps, app);
@@ -141,13 +107,6 @@ find_card (GtkWidget  *root,
   return label != NULL ? gtk_widget_get_ancestor (label, GTK_TYPE_BUTTON) : NULL;
 }
 
-static void
-click (GtkWidget *button)
-{
-  g_assert_true (GTK_IS_BUTTON (button));
-  g_signal_emit_by_name (button, "clicked");
-}
-
 static guint
 count_events (TrellisApplication *app,
               TrVerb              verb,
@@ -184,7 +143,7 @@ test_catalogue_and_overview (void)
   GtkWidget *card, *path_card, *row;
   const char *title;
 
-  if (!init_gtk ())
+  if (!tr_test_gtk_init ())
     {
       g_test_skip ("no display");
       return;
@@ -194,7 +153,7 @@ test_catalogue_and_overview (void)
   title = tr_text_get (tr_course_get_title (course), TR_LANG_EN);
   window = trellis_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
-  iterate_for (100);
+  tr_test_gtk_iterate_for (100);
 
   /* The catalogue: a card for the course, one for the learning path. */
   g_assert_true (page_is (window, "catalogue"));
@@ -207,7 +166,7 @@ test_catalogue_and_overview (void)
   g_assert_nonnull (find_widget (path_card, GTK_TYPE_LABEL, "0 of 1 courses completed"));
 
   /* The course overview: every part with its state. */
-  click (card);
+  tr_test_gtk_click (card);
   g_assert_true (page_is (window, "course"));
   g_assert_nonnull (find_widget (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Start the course"));
   row = find_widget (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW, "First signals");
@@ -218,11 +177,11 @@ test_catalogue_and_overview (void)
   /* Reading the first lesson shows as done, and "Continue" leads on. */
   trellis_progress_store_record (trellis_application_get_store (app), course, TR_VERB_EXPERIENCED,
                                  "lesson/first-signals", NULL);
-  iterate_for (50);
+  tr_test_gtk_iterate_for (50);
   row = find_widget (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW, "First signals");
   g_assert_nonnull (find_widget (row, GTK_TYPE_LABEL, "Done"));
   g_assert_nonnull (find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, "1 of 5 done"));
-  click (find_widget (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Continue where I left off"));
+  tr_test_gtk_click (find_widget (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Continue where I left off"));
   g_assert_true (page_is (window, "activity"));
   g_assert_nonnull (trellis_window_get_activity (window));
   g_assert_cmpstr (G_OBJECT_TYPE_NAME (trellis_window_get_activity (window)), ==, "TrellisLessonPage");
@@ -247,7 +206,7 @@ test_restart_keeps_progress (void)
   TrellisWindow *window;
   GtkWidget *row;
 
-  if (!init_gtk ())
+  if (!tr_test_gtk_init ())
     {
       g_test_skip ("no display");
       return;
@@ -275,7 +234,7 @@ test_restart_keeps_progress (void)
   row = find_widget (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW, "Talking first");
   g_assert_nonnull (find_widget (row, GTK_TYPE_LABEL, "Done"));
   /* "Continue" goes to where the learner was. */
-  click (find_widget (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Continue where I left off"));
+  tr_test_gtk_click (find_widget (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Continue where I left off"));
   g_assert_cmpstr (G_OBJECT_TYPE_NAME (trellis_window_get_activity (window)), ==, "TrellisScenarioPage");
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -295,7 +254,7 @@ wait_for_page (TrellisWindow *window,
   gpointer args[2] = { window, (gpointer) page };
 
   g_test_message ("waiting for the page %s", page);
-  iterate_until (page_is_cb, args);
+  tr_test_gtk_iterate_until (page_is_cb, args, WAIT_S);
 }
 
 /* trellis --course-dir: the course as it is written, reloaded on save, with
@@ -313,7 +272,7 @@ test_authoring_reloads (void)
   TrellisWindow *window;
   GtkWidget *problem;
 
-  if (!init_gtk ())
+  if (!tr_test_gtk_init ())
     {
       g_test_skip ("no display");
       return;

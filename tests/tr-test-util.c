@@ -113,3 +113,71 @@ tr_test_copy_tree (const char *source)
   return target_path;
 }
 
+
+/* Removes @path and all below it, following no symbolic link. */
+void
+tr_test_remove_tree (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileEnumerator) children = NULL;
+  GFileInfo *info;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autoptr(GFileInfo) owned = info;
+      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        tr_test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* Runs the main context until @check holds, for @timeout_s seconds at the
+ * most; whether it holds. */
+gboolean
+tr_test_wait_for (TrTestCheckFunc check,
+                  gpointer        data,
+                  guint           timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC;
+
+  g_return_val_if_fail (check != NULL, FALSE);
+
+  while (!check (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  return TRUE;
+}
+
+/* A #TrTestCheckFunc for a gboolean that a callback sets. */
+gboolean
+tr_test_flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Drops the last reference to @object once pending work (a GTask thread, a
+ * request ending) has let go of it, within @timeout_s seconds, and checks
+ * that nothing else keeps it. */
+void
+tr_test_finalize_object (gpointer object,
+                         guint    timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC;
+
+  g_return_if_fail (G_IS_OBJECT (object));
+
+  while (g_atomic_int_get (&G_OBJECT (object)->ref_count) > 1 && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_finalize_object (object);
+}
