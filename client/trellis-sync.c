@@ -40,6 +40,7 @@
 #define META_SERVER       "sync.server"
 #define META_ACCOUNT_ID   "sync.account-id"
 #define META_ACCOUNT_NAME "sync.account-name"
+#define META_ACCOUNT_ROLE "sync.account-role"
 #define META_CURSOR       "sync.cursor"
 #define META_LAST_SYNCED  "sync.last-synced"
 
@@ -55,6 +56,7 @@ struct _TrellisSync
   char                 *message;
   char                 *server;
   char                 *account_name;
+  char                 *account_role;
   gint64                last_synced;    /* µs since 1970 (g_get_real_time), 0 if never */
 
   char                 *token;          /* NULL while signed out or not loaded yet */
@@ -82,6 +84,7 @@ enum {
   PROP_MESSAGE,
   PROP_SERVER,
   PROP_ACCOUNT_NAME,
+  PROP_ACCOUNT_ROLE,
   PROP_LAST_SYNCED,
   N_PROPS
 };
@@ -489,9 +492,11 @@ forget_account (TrellisSync *self,
   g_clear_pointer (&self->token, g_free);
   trellis_progress_store_set_meta (self->store, META_ACCOUNT_ID, NULL);
   trellis_progress_store_set_meta (self->store, META_ACCOUNT_NAME, NULL);
+  trellis_progress_store_set_meta (self->store, META_ACCOUNT_ROLE, NULL);
   trellis_progress_store_set_meta (self->store, META_CURSOR, NULL);
   trellis_progress_store_set_meta (self->store, META_LAST_SYNCED, NULL);
   set_string (self, &self->account_name, NULL, PROP_ACCOUNT_NAME);
+  set_string (self, &self->account_role, NULL, PROP_ACCOUNT_ROLE);
   set_last_synced (self, 0);
   set_state (self, TRELLIS_SYNC_SIGNED_OUT, message);
 }
@@ -540,7 +545,7 @@ auth_reply_cb (GObject      *source,
   g_autofree char *old_server = NULL;
   g_autofree char *old_account_id = NULL;
   JsonObject *root, *account;
-  const char *token, *account_id, *account_name;
+  const char *token, *account_id, *account_name, *account_role;
 
   if (reply == NULL)
     {
@@ -563,6 +568,7 @@ auth_reply_cb (GObject      *source,
   token = root != NULL ? json_object_get_string_member_with_default (root, "token", NULL) : NULL;
   account_id = account != NULL ? json_object_get_string_member_with_default (account, "id", NULL) : NULL;
   account_name = account != NULL ? json_object_get_string_member_with_default (account, "name", NULL) : NULL;
+  account_role = account != NULL ? json_object_get_string_member_with_default (account, "role", NULL) : NULL;
   if (token == NULL || *token == '\0' || account_id == NULL || *account_id == '\0')
     {
       g_task_return_error (task, not_understood_error ());
@@ -582,10 +588,12 @@ auth_reply_cb (GObject      *source,
   trellis_progress_store_set_meta (self->store, META_SERVER, auth->server);
   trellis_progress_store_set_meta (self->store, META_ACCOUNT_ID, account_id);
   trellis_progress_store_set_meta (self->store, META_ACCOUNT_NAME, account_name != NULL ? account_name : "");
+  trellis_progress_store_set_meta (self->store, META_ACCOUNT_ROLE, account_role != NULL ? account_role : "learner");
   g_free (self->token);
   self->token = g_strdup (token);
   set_string (self, &self->server, auth->server, PROP_SERVER);
   set_string (self, &self->account_name, account_name != NULL ? account_name : "", PROP_ACCOUNT_NAME);
+  set_string (self, &self->account_role, account_role != NULL ? account_role : "learner", PROP_ACCOUNT_ROLE);
   set_state (self, TRELLIS_SYNC_SYNCING, NULL);
 
   trellis_token_storage_save_async (auth->server, token, NULL, auth_token_saved_cb, g_steal_pointer (&task));
@@ -1413,6 +1421,7 @@ load_meta (TrellisSync *self)
 {
   g_autofree char *server = trellis_progress_store_get_meta (self->store, META_SERVER);
   g_autofree char *account_name = trellis_progress_store_get_meta (self->store, META_ACCOUNT_NAME);
+  g_autofree char *account_role = trellis_progress_store_get_meta (self->store, META_ACCOUNT_ROLE);
   g_autofree char *last_synced = trellis_progress_store_get_meta (self->store, META_LAST_SYNCED);
 
   self->meta_loaded = TRUE;
@@ -1424,6 +1433,8 @@ load_meta (TrellisSync *self)
       return;
     }
   set_string (self, &self->account_name, account_name != NULL ? account_name : "", PROP_ACCOUNT_NAME);
+  set_string (self, &self->account_role, account_role != NULL && *account_role != '\0' ? account_role : "learner",
+              PROP_ACCOUNT_ROLE);
   set_last_synced (self, last_synced != NULL ? g_ascii_strtoll (last_synced, NULL, 10) : 0);
   /* trellis_sync_start () is expected right away. */
   set_state (self, TRELLIS_SYNC_SYNCING, NULL);
@@ -1517,6 +1528,15 @@ trellis_sync_get_server (TrellisSync *self)
 }
 
 /* NULL when signed out. */
+/* "learner", "trainer" or "admin" as the server said at sign-in (kept for
+ * offline use); NULL when signed out. */
+const char *
+trellis_sync_get_account_role (TrellisSync *self)
+{
+  g_return_val_if_fail (TRELLIS_IS_SYNC (self), NULL);
+  return self->account_role;
+}
+
 const char *
 trellis_sync_get_account_name (TrellisSync *self)
 {
@@ -1721,6 +1741,7 @@ trellis_sync_finalize (GObject *object)
   g_free (self->message);
   g_free (self->server);
   g_free (self->account_name);
+  g_free (self->account_role);
   g_free (self->token);
 
   G_OBJECT_CLASS (trellis_sync_parent_class)->finalize (object);
@@ -1754,6 +1775,10 @@ trellis_sync_get_property (GObject    *object,
 
     case PROP_ACCOUNT_NAME:
       g_value_set_string (value, self->account_name);
+      break;
+
+    case PROP_ACCOUNT_ROLE:
+      g_value_set_string (value, self->account_role);
       break;
 
     case PROP_LAST_SYNCED:
@@ -1790,6 +1815,9 @@ trellis_sync_class_init (TrellisSyncClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_ACCOUNT_NAME] =
     g_param_spec_string ("account-name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ACCOUNT_ROLE] =
+    g_param_spec_string ("account-role", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_LAST_SYNCED] =
     g_param_spec_int64 ("last-synced", NULL, NULL, 0, G_MAXINT64, 0,

@@ -31,6 +31,7 @@ guint             trellis_sync_get_pending      (TrellisSync          *self);
 const char       *trellis_sync_get_message      (TrellisSync          *self);
 const char       *trellis_sync_get_server       (TrellisSync          *self);
 const char       *trellis_sync_get_account_name (TrellisSync          *self);
+const char       *trellis_sync_get_account_role (TrellisSync          *self);
 gint64            trellis_sync_get_last_synced  (TrellisSync          *self);
 void              trellis_sync_start            (TrellisSync          *self);
 void              trellis_sync_now              (TrellisSync          *self);
@@ -86,7 +87,7 @@ JsonNode         *trellis_sync_request_json_finish  (TrellisSync          *self,
                                                      GError              **error);
 
 /* Properties (all notify): "state", "pending", "message", "server",
- * "account-name", "last-synced". Signals: "courses-available" (GPtrArray of
+ * "account-name", "account-role", "last-synced". Signals: "courses-available" (GPtrArray of
  * JsonObject course entries from GET /courses) after a sync fetched the
  * server's catalogue. */
 

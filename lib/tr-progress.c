@@ -12,6 +12,8 @@
 struct _TrProgress
 {
   TrCourse   *course;
+  /* id → the time it was first done (a gint64 *), so that the moment the
+   * course became complete is known whatever order the events came in. */
   GHashTable *lessons_done;      /* lesson id */
   GHashTable *scenarios_done;    /* scenario id */
   GHashTable *scenarios_begun;   /* scenario id */
@@ -19,9 +21,11 @@ struct _TrProgress
   gboolean    quiz_passed;
   gboolean    quiz_attempted;
   int         quiz_best;
+  gint64      quiz_passed_at;
   TrEvent    *last;
   guint       n_required;
   guint       n_done;
+  gint64      completed_at;      /* the latest first-done time of what is required */
 };
 
 void
@@ -53,43 +57,131 @@ object_id (const char *object,
   return slash != NULL ? g_strndup (rest, slash - rest) : g_strdup (rest);
 }
 
+/* Takes @id; keeps the earliest time it was done. */
+static void
+mark_done (GHashTable *table,
+           char       *id,
+           gint64      timestamp)
+{
+  gint64 *first = g_hash_table_lookup (table, id);
+
+  if (first != NULL)
+    {
+      *first = MIN (*first, timestamp);
+      g_free (id);
+      return;
+    }
+  g_hash_table_insert (table, id, g_memdup2 (&timestamp, sizeof timestamp));
+}
+
+/* The table of @self that @event marks done, with the item's id in @id; or
+ * NULL when the event does not count towards completion. */
+static GHashTable *
+done_table (TrProgress    *self,
+            const TrEvent *event,
+            char         **id)
+{
+  switch (event->verb)
+    {
+    case TR_VERB_EXPERIENCED:
+      *id = object_id (event->object, "lesson/");
+      return self->lessons_done;
+    case TR_VERB_CHOSE:
+      *id = object_id (event->object, "scenario/");
+      return self->scenarios_begun;
+    case TR_VERB_COMPLETED:
+      *id = object_id (event->object, "scenario/");
+      return self->scenarios_done;
+    case TR_VERB_ANSWERED:
+      *id = object_id (event->object, "signal-exercise/");
+      return self->exercises_done;
+    case TR_VERB_PASSED:
+    case TR_VERB_FAILED:
+    default:
+      *id = NULL;
+      return NULL;
+    }
+}
+
+static gboolean
+is_quiz_result (const TrEvent *event)
+{
+  return (event->verb == TR_VERB_PASSED || event->verb == TR_VERB_FAILED) &&
+         g_str_equal (event->object, "quiz");
+}
+
 static void
 apply_event (TrProgress    *self,
              const TrEvent *event)
 {
-  char *id;
+  char *id = NULL;
+  GHashTable *table = done_table (self, event, &id);
 
+  if (table != NULL && id != NULL)
+    mark_done (table, id, event->timestamp);
+  else if (is_quiz_result (event))
+    {
+      int score = (int) tr_event_result_int (event, "score", 0);
+
+      self->quiz_attempted = TRUE;
+      self->quiz_best = MAX (self->quiz_best, score);
+      if (event->verb == TR_VERB_PASSED)
+        {
+          self->quiz_passed_at = self->quiz_passed ? MIN (self->quiz_passed_at, event->timestamp)
+                                                   : event->timestamp;
+          self->quiz_passed = TRUE;
+        }
+    }
+}
+
+/**
+ * tr_progress_event_counts:
+ *
+ * Whether @event can change what tr_progress_compute() says is done, or the
+ * best quiz score: a lesson read, a scenario completed, a signal exercise
+ * answered, a quiz passed or failed. Choices within a scenario and answers
+ * to single questions do not. Of the events that count, only the earliest
+ * per verb and object (and the best quiz score) matter, so a store may keep
+ * just those to compute completion quickly.
+ */
+gboolean
+tr_progress_event_counts (const TrEvent *event)
+{
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (event != NULL, FALSE);
+
+  if (is_quiz_result (event))
+    return TRUE;
   switch (event->verb)
     {
     case TR_VERB_EXPERIENCED:
-      if ((id = object_id (event->object, "lesson/")) != NULL)
-        g_hash_table_add (self->lessons_done, id);
-      break;
-    case TR_VERB_CHOSE:
-      if ((id = object_id (event->object, "scenario/")) != NULL)
-        g_hash_table_add (self->scenarios_begun, id);
+      id = object_id (event->object, "lesson/");
       break;
     case TR_VERB_COMPLETED:
-      if ((id = object_id (event->object, "scenario/")) != NULL)
-        g_hash_table_add (self->scenarios_done, id);
+      id = object_id (event->object, "scenario/");
       break;
     case TR_VERB_ANSWERED:
-      if ((id = object_id (event->object, "signal-exercise/")) != NULL)
-        g_hash_table_add (self->exercises_done, id);
-      break;
-    case TR_VERB_PASSED:
-    case TR_VERB_FAILED:
-      if (g_str_equal (event->object, "quiz"))
-        {
-          int score = (int) tr_event_result_int (event, "score", 0);
-
-          self->quiz_attempted = TRUE;
-          self->quiz_passed |= event->verb == TR_VERB_PASSED;
-          self->quiz_best = MAX (self->quiz_best, score);
-        }
+      id = object_id (event->object, "signal-exercise/");
       break;
     default:
       break;
+    }
+  return id != NULL;
+}
+
+static void
+count_one (TrProgress *self,
+           GHashTable *done,
+           const char *id)
+{
+  gint64 *first = g_hash_table_lookup (done, id);
+
+  self->n_required++;
+  if (first != NULL)
+    {
+      self->n_done++;
+      self->completed_at = MAX (self->completed_at, *first);
     }
 }
 
@@ -111,15 +203,11 @@ count_required (TrProgress   *self,
         /* Every item type starts with its id. */
         const char *id = *(const char * const *) g_ptr_array_index (items, i);
 
-        self->n_required++;
-        self->n_done += g_hash_table_contains (done, id) ? 1 : 0;
+        count_one (self, done, id);
       }
   else if (requirement == TR_REQUIRE_LISTED)
     for (guint i = 0; listed != NULL && listed[i] != NULL; i++)
-      {
-        self->n_required++;
-        self->n_done += g_hash_table_contains (done, listed[i]) ? 1 : 0;
-      }
+      count_one (self, done, listed[i]);
 }
 
 /**
@@ -139,10 +227,10 @@ tr_progress_compute (TrCourse  *course,
   g_return_val_if_fail (TR_IS_COURSE (course), NULL);
 
   self->course = g_object_ref (course);
-  self->lessons_done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->scenarios_done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->scenarios_begun = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->exercises_done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->lessons_done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->scenarios_done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->scenarios_begun = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->exercises_done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->quiz_best = -1;
 
   for (guint i = 0; events != NULL && i < events->len; i++)
@@ -168,7 +256,11 @@ tr_progress_compute (TrCourse  *course,
   if (completion->quiz_pass)
     {
       self->n_required++;
-      self->n_done += self->quiz_passed ? 1 : 0;
+      if (self->quiz_passed)
+        {
+          self->n_done++;
+          self->completed_at = MAX (self->completed_at, self->quiz_passed_at);
+        }
     }
   return self;
 }
@@ -235,6 +327,14 @@ gboolean
 tr_progress_is_complete (TrProgress *self)
 {
   return self->n_required > 0 && self->n_done == self->n_required;
+}
+
+/* When the course became complete (ms since 1970): the time of the event
+ * that did the last required thing first; 0 while it is not complete. */
+gint64
+tr_progress_get_completed_at (TrProgress *self)
+{
+  return tr_progress_is_complete (self) ? self->completed_at : 0;
 }
 
 TrState

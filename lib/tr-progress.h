@@ -25,6 +25,7 @@ typedef struct _TrProgress TrProgress;
 TrProgress    *tr_progress_compute               (TrCourse          *course,
                                                   GPtrArray         *events);
 void           tr_progress_free                  (TrProgress        *self);
+gboolean       tr_progress_event_counts          (const TrEvent     *event);
 TrState        tr_progress_get_lesson_state      (TrProgress        *self,
                                                   const char        *lesson_id);
 TrState        tr_progress_get_scenario_state    (TrProgress        *self,
@@ -37,6 +38,7 @@ guint          tr_progress_get_n_required        (TrProgress        *self);
 guint          tr_progress_get_n_done            (TrProgress        *self);
 double         tr_progress_get_fraction          (TrProgress        *self);
 gboolean       tr_progress_is_complete           (TrProgress        *self);
+gint64         tr_progress_get_completed_at      (TrProgress        *self);
 TrState        tr_progress_get_state             (TrProgress        *self);
 const TrEvent *tr_progress_get_last_event        (TrProgress        *self);
 

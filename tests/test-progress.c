@@ -84,6 +84,59 @@ test_states_and_completion (void)
   g_assert_cmpint (tr_progress_get_quiz_best_score (complete), ==, 100);
 }
 
+/* The completion time is the first time the last requirement was met, in
+ * whatever order the events come; keeping only the events that count gives
+ * the same answer (the server's report relies on that). */
+static void
+test_completed_at (void)
+{
+  g_autoptr(TrCourse) course = load_example ();
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_event_free);
+  g_autoptr(GPtrArray) counting = g_ptr_array_new ();
+  g_autoptr(TrProgress) before = NULL;
+  g_autoptr(TrProgress) all = NULL;
+  g_autoptr(TrProgress) reversed = NULL;
+  g_autoptr(TrProgress) milestones = NULL;
+
+  add (events, course, TR_VERB_EXPERIENCED, "lesson/first-signals", NULL);          /* 1000 */
+  add (events, course, TR_VERB_CHOSE, "scenario/corridor-remark/node/x", "{\"choice\": \"y\"}");
+  add (events, course, TR_VERB_COMPLETED, "scenario/corridor-remark", NULL);        /* 1002 */
+  add (events, course, TR_VERB_ANSWERED, "signal-exercise/corridor-signals", NULL); /* 1003 */
+  add (events, course, TR_VERB_ANSWERED, "quiz/question/q1", "{\"correct\": true}");
+  add (events, course, TR_VERB_FAILED, "quiz", "{\"score\": 40}");                /* 1005 */
+  before = tr_progress_compute (course, events);
+  g_assert_cmpint (tr_progress_get_completed_at (before), ==, 0);
+
+  add (events, course, TR_VERB_PASSED, "quiz", "{\"score\": 80}");                /* 1006 */
+  add (events, course, TR_VERB_EXPERIENCED, "lesson/talking-first", NULL);          /* 1007: the last one */
+  add (events, course, TR_VERB_EXPERIENCED, "lesson/first-signals", NULL);          /* again, later */
+  add (events, course, TR_VERB_PASSED, "quiz", "{\"score\": 90}");                /* 1009 */
+  all = tr_progress_compute (course, events);
+  g_assert_true (tr_progress_is_complete (all));
+  g_assert_cmpint (tr_progress_get_completed_at (all), ==, 1007);
+  g_assert_cmpint (tr_progress_get_quiz_best_score (all), ==, 90);
+
+  for (guint i = 0, j = events->len - 1; i < j; i++, j--)
+    {
+      gpointer first = events->pdata[i];
+
+      events->pdata[i] = events->pdata[j];
+      events->pdata[j] = first;
+    }
+  reversed = tr_progress_compute (course, events);
+  g_assert_cmpint (tr_progress_get_completed_at (reversed), ==, 1007);
+
+  for (guint i = 0; i < events->len; i++)
+    if (tr_progress_event_counts (g_ptr_array_index (events, i)))
+      g_ptr_array_add (counting, g_ptr_array_index (events, i));
+  g_assert_cmpuint (counting->len, ==, 8);
+  milestones = tr_progress_compute (course, counting);
+  g_assert_true (tr_progress_is_complete (milestones));
+  g_assert_cmpint (tr_progress_get_completed_at (milestones), ==, 1007);
+  g_assert_cmpint (tr_progress_get_quiz_best_score (milestones), ==, 90);
+  g_assert_cmpuint (tr_progress_get_n_done (milestones), ==, tr_progress_get_n_done (all));
+}
+
 static void
 test_other_courses_ignored (void)
 {
@@ -141,6 +194,7 @@ main (int    argc,
 {
   tr_test_init (&argc, &argv);
   g_test_add_func ("/progress/states-and-completion", test_states_and_completion);
+  g_test_add_func ("/progress/completed-at", test_completed_at);
   g_test_add_func ("/progress/other-courses-ignored", test_other_courses_ignored);
   g_test_add_func ("/progress/event-json", test_event_json);
   return g_test_run ();
