@@ -15,8 +15,11 @@
 
 #include <glib/gstdio.h>
 
+#include "tr-progress.h"
+
 #include "trs-auth.h"
 #include "trs-store.h"
+#include "trs-store-private.h"
 
 /* Write jobs gathered into one transaction at most: enough to make the
  * commit cheap per job, few enough that the first job's answer is not held
@@ -25,7 +28,6 @@
 #define BUSY_TIMEOUT_MS 5000
 #define NAME_MAX_CHARS 200
 #define EMAIL_MAX_BYTES 254
-#define CODE_ALPHABET "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 #define CODE_LENGTH 8
 
 G_DEFINE_QUARK (trs-store-error-quark, trs_store_error)
@@ -67,18 +69,12 @@ typedef struct
   GError         *error;
 } Job;
 
-/* A cached statement, borrowed for one use: the cleanup resets it for the
- * next user instead of finalizing it. */
-typedef sqlite3_stmt TrsStmt;
-
-static void
-stmt_release (TrsStmt *stmt)
+void
+trs_stmt_release (TrsStmt *stmt)
 {
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrsStmt, stmt_release)
 
 static void
 stmt_finalize (gpointer stmt)
@@ -170,11 +166,64 @@ static const char schema_v2[] =
   "  ORDER BY created DESC, rowid DESC LIMIT 1));"
   "PRAGMA user_version = 2;";
 
+/* Milestones: of the events that count towards completion
+ * (tr_progress_event_counts()), the first time per verb and object and the
+ * best quiz score, kept as events arrive so that a report reads a few rows
+ * per learner instead of every event. Classrooms: a trainer's live session;
+ * a vote is kept only while its step is shown, and never after the end. */
+static const char schema_v3[] =
+  "CREATE TABLE milestones ("
+  "  account_id INTEGER NOT NULL REFERENCES accounts ON DELETE CASCADE,"
+  "  course_id TEXT NOT NULL,"
+  "  verb TEXT NOT NULL,"
+  "  object TEXT NOT NULL,"
+  "  first_at INTEGER NOT NULL,"
+  "  best_score INTEGER,"
+  "  PRIMARY KEY (account_id, course_id, verb, object)) WITHOUT ROWID;"
+  "INSERT INTO milestones (account_id, course_id, verb, object, first_at, best_score)"
+  "  SELECT account_id, course_id, verb, object, min(timestamp),"
+  "         max(CASE WHEN object = 'quiz' THEN json_extract(result, '$.score') END)"
+  "  FROM events WHERE trellis_event_counts(verb, object)"
+  "  GROUP BY account_id, course_id, verb, object;"
+  "CREATE TABLE classrooms ("
+  "  id TEXT PRIMARY KEY,"
+  "  code TEXT NOT NULL,"
+  "  institute_id INTEGER NOT NULL REFERENCES institutes,"
+  "  trainer_id INTEGER REFERENCES accounts ON DELETE SET NULL,"
+  "  trainer_name TEXT NOT NULL,"
+  "  course_id TEXT NOT NULL,"
+  "  started INTEGER NOT NULL,"
+  "  ended INTEGER NOT NULL DEFAULT 0,"
+  "  step INTEGER NOT NULL DEFAULT 0,"
+  "  step_scenario TEXT,"
+  "  step_node TEXT,"
+  "  step_revealed INTEGER NOT NULL DEFAULT 0,"
+  "  path TEXT NOT NULL DEFAULT '[]');"
+  "CREATE UNIQUE INDEX classrooms_running_code ON classrooms (code) WHERE ended = 0;"
+  "CREATE INDEX classrooms_institute ON classrooms (institute_id, started);"
+  "CREATE TABLE classroom_participants ("
+  "  classroom_id TEXT NOT NULL REFERENCES classrooms ON DELETE CASCADE,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts ON DELETE CASCADE,"
+  "  joined INTEGER NOT NULL,"
+  "  last_seen INTEGER NOT NULL DEFAULT 0,"
+  "  reported_sync INTEGER NOT NULL DEFAULT 0,"
+  "  pending INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (classroom_id, account_id)) WITHOUT ROWID;"
+  "CREATE INDEX classroom_participants_account ON classroom_participants (account_id);"
+  "CREATE TABLE classroom_votes ("
+  "  classroom_id TEXT NOT NULL REFERENCES classrooms ON DELETE CASCADE,"
+  "  step INTEGER NOT NULL,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts ON DELETE CASCADE,"
+  "  choice TEXT NOT NULL,"
+  "  PRIMARY KEY (classroom_id, step, account_id)) WITHOUT ROWID;"
+  "PRAGMA user_version = 3;";
+
 /* migrations[i] takes the schema from version i to version i + 1; each ends
  * by setting user_version. */
 static const char * const migrations[] = {
   schema_v1,
   schema_v2,
+  schema_v3,
 };
 
 G_STATIC_ASSERT (TRS_STATUS_LIST_SIZE == 131072);
@@ -191,14 +240,20 @@ now_ms (void)
   return g_get_real_time () / 1000;
 }
 
-static gboolean
-on_worker (TrsStore *store)
+sqlite3 *
+trs_store_get_db (TrsStore *store)
+{
+  return store->db;
+}
+
+gboolean
+trs_store_on_worker (TrsStore *store)
 {
   return store != NULL && g_thread_self () == store->thread;
 }
 
-static gboolean
-set_sqlite_error (TrsStore  *store,
+gboolean
+trs_store_set_sqlite_error (TrsStore  *store,
                   GError   **error)
 {
   int code = TRS_STORE_ERROR_FAILED;
@@ -225,14 +280,14 @@ set_sqlite_error (TrsStore  *store,
 
 /* The statement for SQL, prepared the first time and kept until the store
  * closes. Never build SQL text from values: bind them. */
-static TrsStmt *
-store_statement (TrsStore    *store,
+TrsStmt *
+trs_store_statement (TrsStore    *store,
                  const char  *sql,
                  GError     **error)
 {
   sqlite3_stmt *stmt;
 
-  g_assert (on_worker (store));
+  g_assert (trs_store_on_worker (store));
 
   stmt = g_hash_table_lookup (store->statements, sql);
   if (stmt != NULL)
@@ -243,7 +298,7 @@ store_statement (TrsStore    *store,
     }
   if (sqlite3_prepare_v3 (store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
     {
-      set_sqlite_error (store, error);
+      trs_store_set_sqlite_error (store, error);
       return NULL;
     }
   g_hash_table_insert (store->statements, g_strdup (sql), stmt);
@@ -251,15 +306,15 @@ store_statement (TrsStore    *store,
 }
 
 /* Steps a statement that returns no row, or whose rows do not matter. */
-static gboolean
-stmt_run (TrsStore      *store,
+gboolean
+trs_store_stmt_run (TrsStore      *store,
           sqlite3_stmt  *stmt,
           GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return set_sqlite_error (store, error);
+    return trs_store_set_sqlite_error (store, error);
   return TRUE;
 }
 
@@ -268,13 +323,13 @@ store_exec (TrsStore    *store,
             const char  *sql,
             GError     **error)
 {
-  g_autoptr(TrsStmt) stmt = store_statement (store, sql, error);
+  g_autoptr(TrsStmt) stmt = trs_store_statement (store, sql, error);
 
-  return stmt != NULL && stmt_run (store, stmt, error);
+  return stmt != NULL && trs_store_stmt_run (store, stmt, error);
 }
 
-static char *
-column_strdup (sqlite3_stmt *stmt,
+char *
+trs_store_column_strdup (sqlite3_stmt *stmt,
                int           column)
 {
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
@@ -626,7 +681,7 @@ trs_store_run_sync (TrsStore    *store,
   g_return_val_if_fail (func != NULL, NULL);
   g_return_val_if_fail (kind == TRS_JOB_READ || kind == TRS_JOB_WRITE, NULL);
   /* From the worker itself it would wait for ever. */
-  g_return_val_if_fail (!on_worker (store), NULL);
+  g_return_val_if_fail (!trs_store_on_worker (store), NULL);
 
   g_mutex_init (&wait.mutex);
   g_cond_init (&wait.cond);
@@ -673,14 +728,14 @@ query_text (TrsStore    *store,
 
   if (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
-      set_sqlite_error (store, error);
+      trs_store_set_sqlite_error (store, error);
       return NULL;
     }
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    text = column_strdup (stmt, 0);
+    text = trs_store_column_strdup (stmt, 0);
   else if (rc != SQLITE_DONE)
-    set_sqlite_error (store, error);
+    trs_store_set_sqlite_error (store, error);
   else
     text = g_strdup ("");
   sqlite3_finalize (stmt);
@@ -693,7 +748,7 @@ exec_plain (TrsStore    *store,
             GError     **error)
 {
   if (sqlite3_exec (store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return set_sqlite_error (store, error);
+    return trs_store_set_sqlite_error (store, error);
   return TRUE;
 }
 
@@ -755,6 +810,21 @@ fail:
   return FALSE;
 }
 
+/* trellis_event_counts(verb, object): tr_progress_event_counts() for SQL. */
+static void
+event_counts_sql (sqlite3_context  *context,
+                  int               argc,
+                  sqlite3_value   **argv)
+{
+  TrEvent event = { 0 };
+  const char *verb = (const char *) sqlite3_value_text (argv[0]);
+
+  event.object = (char *) sqlite3_value_text (argv[1]);
+  sqlite3_result_int (context, verb != NULL && event.object != NULL &&
+                               tr_verb_from_string (verb, &event.verb) &&
+                               tr_progress_event_counts (&event));
+}
+
 static gpointer
 open_job (TrsStore  *store,
           gpointer   data,
@@ -787,8 +857,16 @@ open_job (TrsStore  *store,
     }
   if (!exec_plain (store, store->synchronous_full ? "PRAGMA synchronous = FULL"
                                                   : "PRAGMA synchronous = NORMAL", error) ||
-      !exec_plain (store, "PRAGMA foreign_keys = ON", error) ||
-      !migrate (store, error))
+      !exec_plain (store, "PRAGMA foreign_keys = ON", error))
+    return NULL;
+  if (sqlite3_create_function (store->db, "trellis_event_counts", 2,
+                               SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+                               NULL, event_counts_sql, NULL, NULL) != SQLITE_OK)
+    {
+      trs_store_set_sqlite_error (store, error);
+      return NULL;
+    }
+  if (!migrate (store, error))
     return NULL;
   return GINT_TO_POINTER (TRUE);
 }
@@ -870,7 +948,7 @@ trs_store_close (TrsStore *store)
 {
   if (store == NULL)
     return;
-  g_return_if_fail (!on_worker (store));
+  g_return_if_fail (!trs_store_on_worker (store));
 
   g_mutex_lock (&store->mutex);
   store->stopping = TRUE;
@@ -971,7 +1049,7 @@ check_institute (TrsStore  *store,
                  gint64     institute_id,
                  GError   **error)
 {
-  g_autoptr(TrsStmt) stmt = store_statement (store, "SELECT 1 FROM institutes WHERE id = ?1", error);
+  g_autoptr(TrsStmt) stmt = trs_store_statement (store, "SELECT 1 FROM institutes WHERE id = ?1", error);
   int rc;
 
   if (stmt == NULL)
@@ -981,7 +1059,7 @@ check_institute (TrsStore  *store,
   if (rc == SQLITE_ROW)
     return TRUE;
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (store, error);
+    return trs_store_set_sqlite_error (store, error);
   g_set_error (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND,
                "no institute with id %" G_GINT64_FORMAT, institute_id);
   return FALSE;
@@ -999,7 +1077,7 @@ check_cohort (TrsStore  *store,
 
   if (cohort_id == 0)
     return TRUE;
-  stmt = store_statement (store, "SELECT institute_id FROM cohorts WHERE id = ?1", error);
+  stmt = trs_store_statement (store, "SELECT institute_id FROM cohorts WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, cohort_id);
@@ -1011,7 +1089,7 @@ check_cohort (TrsStore  *store,
       return FALSE;
     }
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (store, error);
+    return trs_store_set_sqlite_error (store, error);
   if (sqlite3_column_int64 (stmt, 0) != institute_id)
     {
       g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_INVALID,
@@ -1031,11 +1109,11 @@ trs_store_institute_create (TrsStore    *store,
   g_autofree char *clean = NULL;
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (on_worker (store), 0);
+  g_return_val_if_fail (trs_store_on_worker (store), 0);
 
   if ((clean = clean_name ("institute name", name, error)) == NULL)
     return 0;
-  stmt = store_statement (store, "INSERT INTO institutes (name, created) VALUES (?1, ?2)", error);
+  stmt = trs_store_statement (store, "INSERT INTO institutes (name, created) VALUES (?1, ?2)", error);
   if (stmt == NULL)
     return 0;
   sqlite3_bind_text (stmt, 1, clean, -1, SQLITE_STATIC);
@@ -1046,7 +1124,7 @@ trs_store_institute_create (TrsStore    *store,
         g_set_error (error, TRS_STORE_ERROR, TRS_STORE_ERROR_CONFLICT,
                      "an institute named \"%s\" already exists", clean);
       else
-        set_sqlite_error (store, error);
+        trs_store_set_sqlite_error (store, error);
       return 0;
     }
   return sqlite3_last_insert_rowid (store->db);
@@ -1062,7 +1140,7 @@ lookup_id (TrsStore      *store,
   if (rc == SQLITE_ROW)
     return sqlite3_column_int64 (stmt, 0);
   if (rc != SQLITE_DONE)
-    set_sqlite_error (store, error);
+    trs_store_set_sqlite_error (store, error);
   return 0;
 }
 
@@ -1076,7 +1154,7 @@ trs_store_institute_find (TrsStore    *store,
   guint64 number;
   gint64 id;
 
-  g_return_val_if_fail (on_worker (store), 0);
+  g_return_val_if_fail (trs_store_on_worker (store), 0);
 
   if (name_or_id == NULL || !g_utf8_validate (name_or_id, -1, NULL))
     {
@@ -1087,7 +1165,7 @@ trs_store_institute_find (TrsStore    *store,
   clean = g_strstrip (g_strdup (name_or_id));
 
   {
-    g_autoptr(TrsStmt) stmt = store_statement (store, "SELECT id FROM institutes WHERE name = ?1",
+    g_autoptr(TrsStmt) stmt = trs_store_statement (store, "SELECT id FROM institutes WHERE name = ?1",
                                                error);
 
     if (stmt == NULL)
@@ -1098,7 +1176,7 @@ trs_store_institute_find (TrsStore    *store,
   if (local_error == NULL && id == 0 &&
       g_ascii_string_to_unsigned (clean, 10, 1, G_MAXINT64, &number, NULL))
     {
-      g_autoptr(TrsStmt) stmt = store_statement (store, "SELECT id FROM institutes WHERE id = ?1",
+      g_autoptr(TrsStmt) stmt = trs_store_statement (store, "SELECT id FROM institutes WHERE id = ?1",
                                                  error);
 
       if (stmt == NULL)
@@ -1126,14 +1204,14 @@ trs_store_cohort_ensure (TrsStore    *store,
   g_autoptr(GError) local_error = NULL;
   gint64 id;
 
-  g_return_val_if_fail (on_worker (store), 0);
+  g_return_val_if_fail (trs_store_on_worker (store), 0);
 
   if ((clean = clean_name ("cohort name", name, error)) == NULL ||
       !check_institute (store, institute_id, error))
     return 0;
 
   {
-    g_autoptr(TrsStmt) stmt = store_statement (store,
+    g_autoptr(TrsStmt) stmt = trs_store_statement (store,
                                                "INSERT INTO cohorts (institute_id, name) VALUES (?1, ?2)"
                                                " ON CONFLICT (institute_id, name) DO NOTHING",
                                                error);
@@ -1142,11 +1220,11 @@ trs_store_cohort_ensure (TrsStore    *store,
       return 0;
     sqlite3_bind_int64 (stmt, 1, institute_id);
     sqlite3_bind_text (stmt, 2, clean, -1, SQLITE_STATIC);
-    if (!stmt_run (store, stmt, error))
+    if (!trs_store_stmt_run (store, stmt, error))
       return 0;
   }
   {
-    g_autoptr(TrsStmt) stmt = store_statement (store,
+    g_autoptr(TrsStmt) stmt = trs_store_statement (store,
                                                "SELECT id FROM cohorts WHERE institute_id = ?1 AND name = ?2",
                                                error);
 
@@ -1190,15 +1268,15 @@ account_from_row (sqlite3_stmt *stmt)
   TrsAccount *account = g_new0 (TrsAccount, 1);
 
   account->id = sqlite3_column_int64 (stmt, 0);
-  account->public_id = column_strdup (stmt, 1);
+  account->public_id = trs_store_column_strdup (stmt, 1);
   account->institute_id = sqlite3_column_int64 (stmt, 2);
-  account->institute_name = column_strdup (stmt, 3);
+  account->institute_name = trs_store_column_strdup (stmt, 3);
   account->cohort_id = sqlite3_column_int64 (stmt, 4);
-  account->cohort_name = column_strdup (stmt, 5);
-  account->role = column_strdup (stmt, 6);
-  account->name = column_strdup (stmt, 7);
-  account->email = column_strdup (stmt, 8);
-  account->password_hash = column_strdup (stmt, 9);
+  account->cohort_name = trs_store_column_strdup (stmt, 5);
+  account->role = trs_store_column_strdup (stmt, 6);
+  account->name = trs_store_column_strdup (stmt, 7);
+  account->email = trs_store_column_strdup (stmt, 8);
+  account->password_hash = trs_store_column_strdup (stmt, 9);
   account->created = sqlite3_column_int64 (stmt, 10);
   return account;
 }
@@ -1215,7 +1293,7 @@ account_fetch (TrsStore      *store,
   if (rc == SQLITE_ROW)
     return account_from_row (stmt);
   if (rc != SQLITE_DONE)
-    set_sqlite_error (store, error);
+    trs_store_set_sqlite_error (store, error);
   else
     g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND, not_found);
   return NULL;
@@ -1226,7 +1304,7 @@ account_by_id (TrsStore  *store,
                gint64     account_id,
                GError   **error)
 {
-  g_autoptr(TrsStmt) stmt = store_statement (store, ACCOUNT_COLUMNS "WHERE a.id = ?1", error);
+  g_autoptr(TrsStmt) stmt = trs_store_statement (store, ACCOUNT_COLUMNS "WHERE a.id = ?1", error);
 
   if (stmt == NULL)
     return NULL;
@@ -1249,7 +1327,7 @@ trs_store_account_create (TrsStore    *store,
   g_autofree char *public_id = NULL;
   gint64 account_id;
 
-  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
 
   if (!check_role (role, error) ||
       (clean_name_ = clean_name ("name", name, error)) == NULL ||
@@ -1266,7 +1344,7 @@ trs_store_account_create (TrsStore    *store,
 
   public_id = g_uuid_string_random ();
   {
-    g_autoptr(TrsStmt) stmt = store_statement (store,
+    g_autoptr(TrsStmt) stmt = trs_store_statement (store,
                                                "INSERT INTO accounts (public_id, institute_id, cohort_id, role,"
                                                " name, email, password_hash, created)"
                                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -1291,7 +1369,7 @@ trs_store_account_create (TrsStore    *store,
           g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_CONFLICT,
                                "this e-mail address already has an account");
         else
-          set_sqlite_error (store, error);
+          trs_store_set_sqlite_error (store, error);
         return NULL;
       }
     account_id = sqlite3_last_insert_rowid (store->db);
@@ -1307,7 +1385,7 @@ trs_store_account_by_email (TrsStore    *store,
   g_autofree char *clean = NULL;
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
 
   if (email == NULL || !g_utf8_validate (email, -1, NULL))
     {
@@ -1316,7 +1394,7 @@ trs_store_account_by_email (TrsStore    *store,
     }
   clean = g_strstrip (g_strdup (email));
   /* The column's NOCASE collation makes the comparison ignore case. */
-  stmt = store_statement (store, ACCOUNT_COLUMNS "WHERE a.email = ?1", error);
+  stmt = trs_store_statement (store, ACCOUNT_COLUMNS "WHERE a.email = ?1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, clean, -1, SQLITE_STATIC);
@@ -1331,7 +1409,7 @@ trs_store_account_by_token (TrsStore    *store,
   g_autofree char *digest = NULL;
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
 
   if (token == NULL || *token == '\0')
     {
@@ -1339,7 +1417,7 @@ trs_store_account_by_token (TrsStore    *store,
       return NULL;
     }
   digest = trs_token_digest (token);
-  stmt = store_statement (store,
+  stmt = trs_store_statement (store,
                           ACCOUNT_COLUMNS "JOIN tokens AS t ON t.account_id = a.id"
                           " WHERE t.digest = ?1 AND t.revoked = 0 AND t.expires > ?2",
                           error);
@@ -1360,9 +1438,9 @@ trs_store_account_list (TrsStore  *store,
   g_autoptr(TrsStmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
 
-  stmt = store_statement (store, ACCOUNT_COLUMNS "WHERE ?1 = 0 OR a.institute_id = ?1 ORDER BY a.id",
+  stmt = trs_store_statement (store, ACCOUNT_COLUMNS "WHERE ?1 = 0 OR a.institute_id = ?1 ORDER BY a.id",
                           error);
   if (stmt == NULL)
     return NULL;
@@ -1371,7 +1449,7 @@ trs_store_account_list (TrsStore  *store,
     g_ptr_array_add (accounts, account_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (store, error);
+      trs_store_set_sqlite_error (store, error);
       return NULL;
     }
   return g_steal_pointer (&accounts);
@@ -1386,13 +1464,13 @@ trs_store_account_delete (TrsStore  *store,
 {
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
 
-  stmt = store_statement (store, "DELETE FROM accounts WHERE id = ?1", error);
+  stmt = trs_store_statement (store, "DELETE FROM accounts WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, account_id);
-  if (!stmt_run (store, stmt, error))
+  if (!trs_store_stmt_run (store, stmt, error))
     return FALSE;
   if (sqlite3_changes (store->db) == 0)
     {
@@ -1407,7 +1485,7 @@ count_rows (TrsStore    *store,
             const char  *sql,
             GError     **error)
 {
-  g_autoptr(TrsStmt) stmt = store_statement (store, sql, error);
+  g_autoptr(TrsStmt) stmt = trs_store_statement (store, sql, error);
   int rc;
 
   if (stmt == NULL)
@@ -1415,7 +1493,7 @@ count_rows (TrsStore    *store,
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (store, error);
+      trs_store_set_sqlite_error (store, error);
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
@@ -1426,7 +1504,7 @@ gint64
 trs_store_account_count (TrsStore  *store,
                          GError   **error)
 {
-  g_return_val_if_fail (on_worker (store), -1);
+  g_return_val_if_fail (trs_store_on_worker (store), -1);
 
   return count_rows (store, "SELECT count(*) FROM accounts", error);
 }
@@ -1434,29 +1512,30 @@ trs_store_account_count (TrsStore  *store,
 /* Enrolment codes */
 
 /* The code as stored: upper case, without spaces or dashes; NULL when it
- * cannot be a code at all. */
-static char *
-code_normalise (const char *code)
+ * cannot be a code of @length characters at all. */
+char *
+trs_store_code_normalise (const char *code,
+                          gsize       length)
 {
   GString *normal;
 
   if (code == NULL)
     return NULL;
-  normal = g_string_sized_new (CODE_LENGTH);
+  normal = g_string_sized_new (length);
   for (const char *p = code; *p != '\0'; p++)
     {
       char c = g_ascii_toupper (*p);
 
       if (c == '-' || g_ascii_isspace (c))
         continue;
-      if (strchr (CODE_ALPHABET, c) == NULL || normal->len >= CODE_LENGTH)
+      if (strchr (TRS_CODE_ALPHABET, c) == NULL || normal->len >= length)
         {
           g_string_free (normal, TRUE);
           return NULL;
         }
       g_string_append_c (normal, c);
     }
-  if (normal->len != CODE_LENGTH)
+  if (normal->len != length)
     {
       g_string_free (normal, TRUE);
       return NULL;
@@ -1480,7 +1559,7 @@ trs_store_code_create (TrsStore    *store,
                        int          max_uses,
                        GError     **error)
 {
-  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
 
   if (max_uses < 0 || expires < 0)
     {
@@ -1500,11 +1579,11 @@ trs_store_code_create (TrsStore    *store,
       g_autoptr(TrsStmt) stmt = NULL;
 
       for (int i = 0; i < CODE_LENGTH; i++)
-        normal[i] = CODE_ALPHABET[randombytes_uniform (sizeof CODE_ALPHABET - 1)];
+        normal[i] = TRS_CODE_ALPHABET[randombytes_uniform (sizeof TRS_CODE_ALPHABET - 1)];
       normal[CODE_LENGTH] = '\0';
       digest = code_digest (normal);
 
-      stmt = store_statement (store,
+      stmt = trs_store_statement (store,
                               "INSERT INTO enrolment_codes (digest, institute_id, cohort_id, expires,"
                               " max_uses, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                               error);
@@ -1523,7 +1602,7 @@ trs_store_code_create (TrsStore    *store,
         return g_strdup_printf ("%.4s-%.4s", normal, normal + 4);
       if (sqlite3_extended_errcode (store->db) != SQLITE_CONSTRAINT_PRIMARYKEY)
         {
-          set_sqlite_error (store, error);
+          trs_store_set_sqlite_error (store, error);
           return NULL;
         }
     }
@@ -1542,9 +1621,9 @@ trs_store_code_use (TrsStore    *store,
   g_autofree char *digest = NULL;
   gint64 institute = 0, cohort = 0;
 
-  g_return_val_if_fail (on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
 
-  normal = code_normalise (code);
+  normal = trs_store_code_normalise (code, CODE_LENGTH);
   if (normal == NULL)
     {
       g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND, "no such enrolment code");
@@ -1553,7 +1632,7 @@ trs_store_code_use (TrsStore    *store,
   digest = code_digest (normal);
 
   {
-    g_autoptr(TrsStmt) stmt = store_statement (store,
+    g_autoptr(TrsStmt) stmt = trs_store_statement (store,
                                                "SELECT institute_id, cohort_id FROM enrolment_codes"
                                                " WHERE digest = ?1",
                                                error);
@@ -1569,7 +1648,7 @@ trs_store_code_use (TrsStore    *store,
         return FALSE;
       }
     if (rc != SQLITE_ROW)
-      return set_sqlite_error (store, error);
+      return trs_store_set_sqlite_error (store, error);
     institute = sqlite3_column_int64 (stmt, 0);
     cohort = sqlite3_column_int64 (stmt, 1);
   }
@@ -1577,7 +1656,7 @@ trs_store_code_use (TrsStore    *store,
   {
     /* The check and the count in one statement: a use is taken only while
      * the code is still valid. */
-    g_autoptr(TrsStmt) stmt = store_statement (store,
+    g_autoptr(TrsStmt) stmt = trs_store_statement (store,
                                                "UPDATE enrolment_codes SET uses = uses + 1"
                                                " WHERE digest = ?1 AND (expires = 0 OR expires > ?2)"
                                                " AND (max_uses = 0 OR uses < max_uses)",
@@ -1587,7 +1666,7 @@ trs_store_code_use (TrsStore    *store,
       return FALSE;
     sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_STATIC);
     sqlite3_bind_int64 (stmt, 2, now_ms ());
-    if (!stmt_run (store, stmt, error))
+    if (!trs_store_stmt_run (store, stmt, error))
       return FALSE;
     if (sqlite3_changes (store->db) == 0)
       {
@@ -1618,7 +1697,7 @@ trs_store_token_issue (TrsStore    *store,
   gint64 now = now_ms ();
   gint64 until;
 
-  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
 
   if (lifetime_ms <= 0)
     {
@@ -1630,7 +1709,7 @@ trs_store_token_issue (TrsStore    *store,
 
   {
     /* Tokens that no longer work are kept no longer than needed. */
-    g_autoptr(TrsStmt) stmt = store_statement (store,
+    g_autoptr(TrsStmt) stmt = trs_store_statement (store,
                                                "DELETE FROM tokens WHERE account_id = ?1"
                                                " AND (revoked != 0 OR expires <= ?2)",
                                                error);
@@ -1639,14 +1718,14 @@ trs_store_token_issue (TrsStore    *store,
       return NULL;
     sqlite3_bind_int64 (stmt, 1, account_id);
     sqlite3_bind_int64 (stmt, 2, now);
-    if (!stmt_run (store, stmt, error))
+    if (!trs_store_stmt_run (store, stmt, error))
       return NULL;
   }
 
   token = trs_token_generate ();
   digest = trs_token_digest (token);
   {
-    g_autoptr(TrsStmt) stmt = store_statement (store,
+    g_autoptr(TrsStmt) stmt = trs_store_statement (store,
                                                "INSERT INTO tokens (digest, account_id, created, expires)"
                                                " VALUES (?1, ?2, ?3, ?4)",
                                                error);
@@ -1662,7 +1741,7 @@ trs_store_token_issue (TrsStore    *store,
         if (sqlite3_extended_errcode (store->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
           g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND, "no such account");
         else
-          set_sqlite_error (store, error);
+          trs_store_set_sqlite_error (store, error);
         return NULL;
       }
   }
@@ -1679,7 +1758,7 @@ trs_store_token_revoke (TrsStore    *store,
   g_autofree char *digest = NULL;
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
 
   if (token == NULL || *token == '\0')
     {
@@ -1687,11 +1766,11 @@ trs_store_token_revoke (TrsStore    *store,
       return FALSE;
     }
   digest = trs_token_digest (token);
-  stmt = store_statement (store, "UPDATE tokens SET revoked = 1 WHERE digest = ?1", error);
+  stmt = trs_store_statement (store, "UPDATE tokens SET revoked = 1 WHERE digest = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_STATIC);
-  if (!stmt_run (store, stmt, error))
+  if (!trs_store_stmt_run (store, stmt, error))
     return FALSE;
   if (sqlite3_changes (store->db) == 0)
     {
@@ -1711,9 +1790,9 @@ trs_store_token_list (TrsStore  *store,
   g_autoptr(TrsStmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
 
-  stmt = store_statement (store,
+  stmt = trs_store_statement (store,
                           "SELECT created, expires FROM tokens WHERE account_id = ?1"
                           " ORDER BY created, rowid",
                           error);
@@ -1730,7 +1809,7 @@ trs_store_token_list (TrsStore  *store,
     }
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (store, error);
+      trs_store_set_sqlite_error (store, error);
       return NULL;
     }
   return g_steal_pointer (&tokens);
@@ -1744,7 +1823,7 @@ max_seq (TrsStore  *store,
          gint64    *seq,
          GError   **error)
 {
-  g_autoptr(TrsStmt) stmt = store_statement (store,
+  g_autoptr(TrsStmt) stmt = trs_store_statement (store,
                                              "SELECT coalesce(max(seq), 0) FROM events WHERE account_id = ?1",
                                              error);
 
@@ -1752,9 +1831,38 @@ max_seq (TrsStore  *store,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, account_id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
-    return set_sqlite_error (store, error);
+    return trs_store_set_sqlite_error (store, error);
   *seq = sqlite3_column_int64 (stmt, 0);
   return TRUE;
+}
+
+static gboolean
+milestone_add (TrsStore       *store,
+               gint64          account_id,
+               const TrEvent  *event,
+               GError        **error)
+{
+  g_autoptr(TrsStmt) stmt = trs_store_statement (store,
+    "INSERT INTO milestones (account_id, course_id, verb, object, first_at, best_score)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT DO UPDATE SET first_at = min(first_at, excluded.first_at),"
+    "  best_score = CASE WHEN best_score IS NULL OR excluded.best_score > best_score"
+    "                    THEN coalesce(excluded.best_score, best_score) ELSE best_score END",
+    error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  sqlite3_bind_text (stmt, 2, event->course_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, tr_verb_to_string (event->verb), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, event->object, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, event->timestamp);
+  if (g_str_equal (event->object, "quiz") && event->result != NULL &&
+      json_object_has_member (event->result, "score"))
+    sqlite3_bind_int64 (stmt, 6, tr_event_result_int (event, "score", 0));
+  else
+    sqlite3_bind_null (stmt, 6);
+  return trs_store_stmt_run (store, stmt, error);
 }
 
 gboolean
@@ -1771,7 +1879,7 @@ trs_store_events_insert (TrsStore          *store,
   gint64 received = now_ms ();
   gint64 last = 0;
 
-  g_return_val_if_fail (on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
   g_return_val_if_fail (account != NULL, FALSE);
   g_return_val_if_fail (events != NULL, FALSE);
 
@@ -1788,7 +1896,7 @@ trs_store_events_insert (TrsStore          *store,
     }
 
   /* Only a known id is ignored: anything else that is wrong is an error. */
-  stmt = store_statement (store,
+  stmt = trs_store_statement (store,
                           "INSERT INTO events (id, account_id, verb, course_id, course_version, object,"
                           " result, timestamp, received) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
                           " ON CONFLICT (id) DO NOTHING",
@@ -1824,15 +1932,19 @@ trs_store_events_insert (TrsStore          *store,
           if (sqlite3_extended_errcode (store->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
             g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND, "no such account");
           else
-            set_sqlite_error (store, error);
+            trs_store_set_sqlite_error (store, error);
           return FALSE;
         }
-      if (sqlite3_changes (store->db) > 0)
-        added++;
-      else
-        duplicates++;
+      if (sqlite3_changes (store->db) == 0)
+        {
+          duplicates++;
+          continue;
+        }
+      added++;
+      if (tr_progress_event_counts (event) && !milestone_add (store, account->id, event, error))
+        return FALSE;
     }
-  stmt_release (g_steal_pointer (&stmt));
+  trs_stmt_release (g_steal_pointer (&stmt));
 
   if (!max_seq (store, account->id, &last, error))
     return FALSE;
@@ -1850,7 +1962,7 @@ account_public_id (TrsStore  *store,
                    gint64     account_id,
                    GError   **error)
 {
-  g_autoptr(TrsStmt) stmt = store_statement (store, "SELECT public_id FROM accounts WHERE id = ?1",
+  g_autoptr(TrsStmt) stmt = trs_store_statement (store, "SELECT public_id FROM accounts WHERE id = ?1",
                                              error);
   int rc;
 
@@ -1859,9 +1971,9 @@ account_public_id (TrsStore  *store,
   sqlite3_bind_int64 (stmt, 1, account_id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    return column_strdup (stmt, 0);
+    return trs_store_column_strdup (stmt, 0);
   if (rc != SQLITE_DONE)
-    set_sqlite_error (store, error);
+    trs_store_set_sqlite_error (store, error);
   else
     g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND, "no such account");
   return NULL;
@@ -1880,10 +1992,10 @@ event_from_row (sqlite3_stmt *stmt)
                  (gint64) sqlite3_column_int64 (stmt, 0));
       return NULL;
     }
-  event->id = column_strdup (stmt, 1);
-  event->course_id = column_strdup (stmt, 3);
-  event->course_version = column_strdup (stmt, 4);
-  event->object = column_strdup (stmt, 5);
+  event->id = trs_store_column_strdup (stmt, 1);
+  event->course_id = trs_store_column_strdup (stmt, 3);
+  event->course_version = trs_store_column_strdup (stmt, 4);
+  event->object = trs_store_column_strdup (stmt, 5);
   event->timestamp = sqlite3_column_int64 (stmt, 7);
   if (result != NULL)
     {
@@ -1913,7 +2025,7 @@ events_query (TrsStore  *store,
   actor = account_public_id (store, account_id, error);
   if (actor == NULL)
     return NULL;
-  stmt = store_statement (store,
+  stmt = trs_store_statement (store,
                           "SELECT seq, id, verb, course_id, course_version, object, result, timestamp"
                           " FROM events WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
                           error);
@@ -1939,7 +2051,7 @@ events_query (TrsStore  *store,
     }
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (store, error);
+      trs_store_set_sqlite_error (store, error);
       return NULL;
     }
   return g_steal_pointer (&events);
@@ -1961,7 +2073,7 @@ trs_store_events_after (TrsStore  *store,
   gint64 last = after;
   gboolean has_more = FALSE;
 
-  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
 
   if (limit == 0 || after < 0)
     {
@@ -1992,7 +2104,7 @@ trs_store_events_all (TrsStore  *store,
                       gint64     account_id,
                       GError   **error)
 {
-  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
 
   return events_query (store, account_id, 0, 0, NULL, error);
 }
@@ -2002,7 +2114,7 @@ gint64
 trs_store_events_count (TrsStore  *store,
                         GError   **error)
 {
-  g_return_val_if_fail (on_worker (store), -1);
+  g_return_val_if_fail (trs_store_on_worker (store), -1);
 
   return count_rows (store, "SELECT count(*) FROM events", error);
 }
@@ -2018,11 +2130,11 @@ trs_store_key_add (TrsStore      *store,
 {
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
   g_return_val_if_fail (kid != NULL, FALSE);
   g_return_val_if_fail (public_key != NULL && length > 0 && length <= G_MAXINT, FALSE);
 
-  stmt = store_statement (store,
+  stmt = trs_store_statement (store,
                           "INSERT INTO signing_keys (kid, public_key, created) VALUES (?1, ?2, ?3)",
                           error);
   if (stmt == NULL)
@@ -2035,17 +2147,17 @@ trs_store_key_add (TrsStore      *store,
       if (sqlite3_extended_errcode (store->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
         g_set_error (error, TRS_STORE_ERROR, TRS_STORE_ERROR_CONFLICT, "a key %s already exists", kid);
       else
-        set_sqlite_error (store, error);
+        trs_store_set_sqlite_error (store, error);
       return FALSE;
     }
-  stmt_release (g_steal_pointer (&stmt));
+  trs_stmt_release (g_steal_pointer (&stmt));
 
   /* The new key signs from now on; the old ones only verify. */
-  stmt = store_statement (store, "UPDATE signing_keys SET active = (kid = ?1)", error);
+  stmt = trs_store_statement (store, "UPDATE signing_keys SET active = (kid = ?1)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, kid, -1, SQLITE_STATIC);
-  return stmt_run (store, stmt, error);
+  return trs_store_stmt_run (store, stmt, error);
 }
 
 void
@@ -2067,9 +2179,9 @@ trs_store_key_list (TrsStore  *store,
   g_autoptr(TrsStmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
 
-  stmt = store_statement (store,
+  stmt = trs_store_statement (store,
                           "SELECT kid, public_key, created, active FROM signing_keys ORDER BY created, rowid",
                           error);
   if (stmt == NULL)
@@ -2078,7 +2190,7 @@ trs_store_key_list (TrsStore  *store,
     {
       TrsSigningKey *key = g_new0 (TrsSigningKey, 1);
 
-      key->kid = column_strdup (stmt, 0);
+      key->kid = trs_store_column_strdup (stmt, 0);
       key->public_key = g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
       key->created = sqlite3_column_int64 (stmt, 2);
       key->active = sqlite3_column_int (stmt, 3) != 0;
@@ -2086,7 +2198,7 @@ trs_store_key_list (TrsStore  *store,
     }
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (store, error);
+      trs_store_set_sqlite_error (store, error);
       return NULL;
     }
   return g_steal_pointer (&keys);
@@ -2100,9 +2212,9 @@ trs_store_key_active (TrsStore  *store,
   g_autoptr(TrsStmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
 
-  stmt = store_statement (store,
+  stmt = trs_store_statement (store,
                           "SELECT kid FROM signing_keys WHERE active != 0"
                           " ORDER BY created DESC, rowid DESC LIMIT 1",
                           error);
@@ -2110,9 +2222,9 @@ trs_store_key_active (TrsStore  *store,
     return NULL;
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    return column_strdup (stmt, 0);
+    return trs_store_column_strdup (stmt, 0);
   if (rc != SQLITE_DONE)
-    set_sqlite_error (store, error);
+    trs_store_set_sqlite_error (store, error);
   else
     g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND,
                          "there is no signing key (run \"trellis-server keys rotate\")");
@@ -2148,22 +2260,22 @@ certificate_from_row (sqlite3_stmt *stmt)
 {
   TrsCertificate *certificate = g_new0 (TrsCertificate, 1);
 
-  certificate->id = column_strdup (stmt, 0);
+  certificate->id = trs_store_column_strdup (stmt, 0);
   certificate->account_id = sqlite3_column_int64 (stmt, 1);
   certificate->institute_id = sqlite3_column_int64 (stmt, 2);
-  certificate->institute_name = column_strdup (stmt, 3);
-  certificate->holder_id = column_strdup (stmt, 4);
-  certificate->holder_name = column_strdup (stmt, 5);
-  certificate->achievement_kind = column_strdup (stmt, 6);
-  certificate->achievement_id = column_strdup (stmt, 7);
-  certificate->content_version = column_strdup (stmt, 8);
-  certificate->jws = column_strdup (stmt, 9);
+  certificate->institute_name = trs_store_column_strdup (stmt, 3);
+  certificate->holder_id = trs_store_column_strdup (stmt, 4);
+  certificate->holder_name = trs_store_column_strdup (stmt, 5);
+  certificate->achievement_kind = trs_store_column_strdup (stmt, 6);
+  certificate->achievement_id = trs_store_column_strdup (stmt, 7);
+  certificate->content_version = trs_store_column_strdup (stmt, 8);
+  certificate->jws = trs_store_column_strdup (stmt, 9);
   certificate->issued = sqlite3_column_int64 (stmt, 10);
   certificate->valid_until = sqlite3_column_int64 (stmt, 11);
   certificate->status_index = (guint) sqlite3_column_int64 (stmt, 12);
   certificate->revoked = sqlite3_column_int (stmt, 13) != 0;
   certificate->revoked_at = sqlite3_column_int64 (stmt, 14);
-  certificate->revoked_reason = column_strdup (stmt, 15);
+  certificate->revoked_reason = trs_store_column_strdup (stmt, 15);
   return certificate;
 }
 
@@ -2177,7 +2289,7 @@ certificate_fetch (TrsStore      *store,
   if (rc == SQLITE_ROW)
     return certificate_from_row (stmt);
   if (rc != SQLITE_DONE)
-    set_sqlite_error (store, error);
+    trs_store_set_sqlite_error (store, error);
   else
     g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND, "no such certificate");
   return NULL;
@@ -2192,7 +2304,7 @@ trs_store_certificate_insert (TrsStore              *store,
 {
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
   g_return_val_if_fail (certificate != NULL, FALSE);
 
   if (certificate->id == NULL || !g_uuid_string_is_valid (certificate->id) ||
@@ -2204,7 +2316,7 @@ trs_store_certificate_insert (TrsStore              *store,
       g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_INVALID, "the certificate is incomplete");
       return FALSE;
     }
-  stmt = store_statement (store,
+  stmt = trs_store_statement (store,
                           "INSERT INTO certificates (id, account_id, institute_id, institute_name, holder_id,"
                           " holder_name, achievement_kind, achievement_id, content_version, jws, issued,"
                           " valid_until, status_index)"
@@ -2229,7 +2341,7 @@ trs_store_certificate_insert (TrsStore              *store,
   sqlite3_bind_int64 (stmt, 12, certificate->valid_until);
   sqlite3_bind_int64 (stmt, 13, certificate->status_index);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    return set_sqlite_error (store, error);
+    return trs_store_set_sqlite_error (store, error);
   return TRUE;
 }
 
@@ -2240,14 +2352,14 @@ trs_store_certificate_find (TrsStore    *store,
 {
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
 
   if (id == NULL || !g_uuid_string_is_valid (id))
     {
       g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND, "no such certificate");
       return NULL;
     }
-  stmt = store_statement (store, CERTIFICATE_COLUMNS "WHERE id = ?1", error);
+  stmt = trs_store_statement (store, CERTIFICATE_COLUMNS "WHERE id = ?1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
@@ -2266,10 +2378,10 @@ trs_store_certificate_find_existing (TrsStore    *store,
 {
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
   g_return_val_if_fail (kind != NULL && achievement_id != NULL && version != NULL, NULL);
 
-  stmt = store_statement (store,
+  stmt = trs_store_statement (store,
                           CERTIFICATE_COLUMNS "WHERE account_id = ?1 AND achievement_kind = ?2"
                           " AND achievement_id = ?3 AND content_version = ?4",
                           error);
@@ -2292,9 +2404,9 @@ trs_store_certificate_list (TrsStore  *store,
   g_autoptr(TrsStmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
 
-  stmt = store_statement (store, CERTIFICATE_COLUMNS "WHERE account_id = ?1 ORDER BY issued, rowid", error);
+  stmt = trs_store_statement (store, CERTIFICATE_COLUMNS "WHERE account_id = ?1 ORDER BY issued, rowid", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, account_id);
@@ -2302,7 +2414,7 @@ trs_store_certificate_list (TrsStore  *store,
     g_ptr_array_add (certificates, certificate_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (store, error);
+      trs_store_set_sqlite_error (store, error);
       return NULL;
     }
   return g_steal_pointer (&certificates);
@@ -2319,7 +2431,7 @@ trs_store_certificate_revoke (TrsStore    *store,
   g_autofree char *clean = NULL;
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
 
   if ((clean = clean_name ("reason", reason, error)) == NULL)
     return NULL;
@@ -2328,7 +2440,7 @@ trs_store_certificate_revoke (TrsStore    *store,
       g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND, "no such certificate");
       return NULL;
     }
-  stmt = store_statement (store,
+  stmt = trs_store_statement (store,
                           "UPDATE certificates SET revoked = 1, revoked_at = ?2, revoked_reason = ?3"
                           " WHERE id = ?1 AND revoked = 0",
                           error);
@@ -2337,9 +2449,9 @@ trs_store_certificate_revoke (TrsStore    *store,
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, now_ms ());
   sqlite3_bind_text (stmt, 3, clean, -1, SQLITE_STATIC);
-  if (!stmt_run (store, stmt, error))
+  if (!trs_store_stmt_run (store, stmt, error))
     return NULL;
-  stmt_release (g_steal_pointer (&stmt));
+  trs_stmt_release (g_steal_pointer (&stmt));
   return trs_store_certificate_find (store, id, error);
 }
 
@@ -2352,9 +2464,9 @@ trs_store_certificate_revoked_indexes (TrsStore  *store,
   g_autoptr(TrsStmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
 
-  stmt = store_statement (store,
+  stmt = trs_store_statement (store,
                           "SELECT status_index FROM certificates WHERE revoked != 0 ORDER BY status_index",
                           error);
   if (stmt == NULL)
@@ -2367,7 +2479,7 @@ trs_store_certificate_revoked_indexes (TrsStore  *store,
     }
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (store, error);
+      trs_store_set_sqlite_error (store, error);
       return NULL;
     }
   return g_steal_pointer (&indexes);
@@ -2379,7 +2491,7 @@ status_index_used (TrsStore  *store,
                    gboolean  *used,
                    GError   **error)
 {
-  g_autoptr(TrsStmt) stmt = store_statement (store, "SELECT 1 FROM certificates WHERE status_index = ?1",
+  g_autoptr(TrsStmt) stmt = trs_store_statement (store, "SELECT 1 FROM certificates WHERE status_index = ?1",
                                              error);
   int rc;
 
@@ -2388,7 +2500,7 @@ status_index_used (TrsStore  *store,
   sqlite3_bind_int64 (stmt, 1, index);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_sqlite_error (store, error);
+    return trs_store_set_sqlite_error (store, error);
   *used = rc == SQLITE_ROW;
   return TRUE;
 }
@@ -2404,7 +2516,7 @@ trs_store_certificate_next_index (TrsStore  *store,
   guint start;
   gint64 count;
 
-  g_return_val_if_fail (on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
   g_return_val_if_fail (index != NULL, FALSE);
 
   for (int attempt = 0; attempt < 32; attempt++)
