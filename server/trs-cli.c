@@ -14,10 +14,17 @@
 
 #include <glib/gstdio.h>
 
+#include <stdio.h>
+
+#include <json-glib/json-glib.h>
+
 #include "trs-auth.h"
+#include "trs-catalogue.h"
 #include "trs-cli.h"
 #include "trs-keys.h"
+#include "trs-report.h"
 #include "trs-store.h"
+#include "trs-store-reports.h"
 
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
@@ -866,6 +873,129 @@ cli_certificate_revoke (int    argc,
   return 0;
 }
 
+/* report completion */
+
+typedef struct
+{
+  CliJob     base;
+  GPtrArray *courses;
+  GPtrArray *paths;
+  gint64     since;
+  char      *institute_name;
+  TrsReport *report;
+} ReportJob;
+
+static gpointer
+report_completion_job (TrsStore  *store,
+                       gpointer   data,
+                       GError   **error)
+{
+  ReportJob *job = data;
+  g_autoptr(GPtrArray) learners = NULL;
+  gint64 institute_id, cohort_id = 0;
+
+  institute_id = trs_store_institute_find (store, job->base.institute, error);
+  if (institute_id == 0)
+    return NULL;
+  if (job->base.cohort != NULL &&
+      (cohort_id = trs_store_cohort_lookup (store, institute_id, job->base.cohort, error)) == 0)
+    return NULL;
+  job->institute_name = trs_store_institute_name (store, institute_id, error);
+  if (job->institute_name == NULL)
+    return NULL;
+  learners = trs_store_report_learners (store, institute_id, cohort_id, error);
+  if (learners == NULL)
+    return NULL;
+  job->report = trs_report_new (learners, job->courses, job->paths, job->since);
+  return job->report;
+}
+
+static int
+cli_report_completion (int    argc,
+                       char **argv)
+{
+  const char *command = "report completion";
+  g_autofree char *data_dir = NULL;
+  g_autofree char *institute = NULL;
+  g_autofree char *cohort = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *courses_dir = NULL;
+  GOptionEntry entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "The server's data folder", "DIR" },
+    { "institute", 0, 0, G_OPTION_ARG_FILENAME, &institute, "The institute's name or id", "ID" },
+    { "cohort", 0, 0, G_OPTION_ARG_FILENAME, &cohort, "Only this cohort (name or id)", "ID" },
+    { "since", 0, 0, G_OPTION_ARG_FILENAME, &since, "Only completions on or after this day (UTC)", "YYYY-MM-DD" },
+    { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, "csv or json", "FORMAT" },
+    { "courses", 0, 0, G_OPTION_ARG_FILENAME, &courses_dir, "The published courses (DATA/courses)", "DIR" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) courses = NULL;
+  ReportJob job = { 0 };
+  TrsStore *store;
+  gboolean csv;
+
+  if (!parse_options (command, "", "Writes the completion of each learner of the institute, per course and "
+                      "learning path, to standard output: completion, dates and quiz scores, never a "
+                      "learner's answers.", entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (!check_text (command, "--data DIR", data_dir) || !check_text (command, "--institute ID", institute) ||
+      (cohort != NULL && !check_text (command, "--cohort ID", cohort)) ||
+      !check_text (command, "--format csv|json", format) || !check_positionals (command, argc, 0, ""))
+    return EXIT_USAGE;
+  if (!g_str_equal (format, "csv") && !g_str_equal (format, "json"))
+    {
+      cli_error (command, "--format must be csv or json, not \"%s\"", format);
+      return EXIT_USAGE;
+    }
+  csv = g_str_equal (format, "csv");
+  if (since != NULL && !trs_report_parse_date (since, &job.since))
+    {
+      cli_error (command, "--since must be a date as YYYY-MM-DD, not \"%s\"", since);
+      return EXIT_USAGE;
+    }
+
+  if (courses_dir == NULL)
+    courses_dir = g_build_filename (data_dir, "courses", NULL);
+  courses = trs_catalogue_load (courses_dir, paths);
+  if ((store = open_store (command, data_dir)) == NULL)
+    return EXIT_FAILED;
+  job.base.institute = institute;
+  job.base.cohort = cohort;
+  job.courses = courses;
+  job.paths = paths;
+  trs_store_run_sync (store, TRS_JOB_READ, report_completion_job, &job, &error);
+  trs_store_close (store);
+  if (job.report == NULL)
+    {
+      g_free (job.institute_name);
+      return cli_fail (command, error);
+    }
+  if (csv)
+    {
+      g_autofree char *text = trs_report_to_csv (job.report, job.institute_name);
+
+      fputs (text, stdout);
+    }
+  else
+    {
+      g_autoptr(JsonNode) node = trs_report_to_json (job.report, job.institute_name, cohort, since);
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autofree char *text = NULL;
+
+      json_generator_set_root (generator, node);
+      json_generator_set_pretty (generator, TRUE);
+      text = json_generator_to_data (generator, NULL);
+      fputs (text, stdout);
+      fputc ('\n', stdout);
+    }
+  trs_report_free (job.report);
+  g_free (job.institute_name);
+  return fflush (stdout) == 0 ? 0 : EXIT_FAILED;
+}
+
 /* Dispatch */
 
 typedef struct
@@ -927,6 +1057,10 @@ trs_cli_command (int    argc,
     { "revoke", cli_certificate_revoke },
     { NULL },
   };
+  static const CliAction report_actions[] = {
+    { "completion", cli_report_completion },
+    { NULL },
+  };
 
   g_return_val_if_fail (argc >= 1 && argv != NULL, -1);
 
@@ -942,5 +1076,7 @@ trs_cli_command (int    argc,
     return run_action ("keys", keys_actions, argc, argv);
   if (g_str_equal (argv[0], "certificate"))
     return run_action ("certificate", certificate_actions, argc, argv);
+  if (g_str_equal (argv[0], "report"))
+    return run_action ("report", report_actions, argc, argv);
   return -1;
 }

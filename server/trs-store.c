@@ -2422,6 +2422,43 @@ trs_store_certificate_list (TrsStore  *store,
 
 /* Marks the certificate revoked and returns it. Revoking it again changes
  * nothing: the first date and reason stay. */
+/* The certificates @institute_id issued since @since (ms; 0: all), of the
+ * learners of @cohort_id (0: all), newest first, at most @limit. */
+GPtrArray *
+trs_store_certificate_list_institute (TrsStore  *store,
+                                      gint64     institute_id,
+                                      gint64     cohort_id,
+                                      gint64     since,
+                                      guint      limit,
+                                      GError   **error)
+{
+  g_autoptr(TrsStmt) stmt = NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) trs_certificate_free);
+  int rc;
+
+  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+
+  stmt = trs_store_statement (store,
+                              CERTIFICATE_COLUMNS "WHERE institute_id = ?1 AND issued >= ?2"
+                              " AND (?3 = 0 OR account_id IN (SELECT id FROM accounts WHERE cohort_id = ?3))"
+                              " ORDER BY issued DESC, rowid DESC LIMIT ?4",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, institute_id);
+  sqlite3_bind_int64 (stmt, 2, since);
+  sqlite3_bind_int64 (stmt, 3, cohort_id);
+  sqlite3_bind_int64 (stmt, 4, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (list, certificate_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      trs_store_set_sqlite_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
 TrsCertificate *
 trs_store_certificate_revoke (TrsStore    *store,
                               const char  *id,

@@ -182,6 +182,8 @@ TrsCertificate *trs_store_certificate_find_existing (TrsStore *store, gint64 acc
                                                      const char *achievement_id, const char *version,
                                                      GError **error);
 GPtrArray      *trs_store_certificate_list          (TrsStore *store, gint64 account_id, GError **error);
+GPtrArray      *trs_store_certificate_list_institute (TrsStore *store, gint64 institute_id, gint64 cohort_id,
+                                                      gint64 since, guint limit, GError **error);
 TrsCertificate *trs_store_certificate_revoke        (TrsStore *store, const char *id, const char *reason,
                                                      GError **error);
 GArray         *trs_store_certificate_revoked_indexes (TrsStore *store, GError **error);
