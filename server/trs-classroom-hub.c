@@ -213,6 +213,8 @@ trs_classroom_hub_publish (TrsClassroomHub    *self,
   set_participants (room, classroom);
   /* Closing a socket removes it from the room, and maybe the room. */
   sockets = g_ptr_array_copy (room->sockets, NULL, NULL);
+  /* The copy would free the sockets it holds otherwise. */
+  g_ptr_array_set_free_func (sockets, NULL);
   for (guint i = 0; i < sockets->len; i++)
     {
       Socket *socket = g_ptr_array_index (sockets, i);
