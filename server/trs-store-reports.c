@@ -13,6 +13,24 @@
 #include "trs-store-private.h"
 #include "trs-store-reports.h"
 
+/* The strings of a read's milestones live in one GStringChunk: ten
+ * thousand learners have a few hundred thousand milestones, but only a few
+ * dozen different course ids and objects among them. */
+typedef struct _SharedStrings
+{
+  GStringChunk *strings;
+  guint         users;
+} SharedStrings;
+
+static void
+milestone_free (gpointer data)
+{
+  TrEvent *event = data;
+
+  g_clear_pointer (&event->result, json_object_unref);
+  g_free (event);
+}
+
 void
 trs_report_learner_free (TrsReportLearner *learner)
 {
@@ -22,6 +40,11 @@ trs_report_learner_free (TrsReportLearner *learner)
   g_free (learner->name);
   g_free (learner->cohort);
   g_ptr_array_unref (learner->milestones);
+  if (learner->shared != NULL && --learner->shared->users == 0)
+    {
+      g_string_chunk_free (learner->shared->strings);
+      g_free (learner->shared);
+    }
   g_free (learner);
 }
 
@@ -37,7 +60,8 @@ trs_cohort_free (TrsCohort *cohort)
 /* A milestone row as the event it stands for: the first time, and for the
  * quiz the best score, are all that completion needs of them. */
 static TrEvent *
-milestone_event (sqlite3_stmt *stmt)
+milestone_event (sqlite3_stmt *stmt,
+                 GStringChunk *strings)
 {
   TrEvent *event = g_new0 (TrEvent, 1);
 
@@ -46,8 +70,8 @@ milestone_event (sqlite3_stmt *stmt)
       g_free (event);
       return NULL;
     }
-  event->course_id = trs_store_column_strdup (stmt, 4);
-  event->object = trs_store_column_strdup (stmt, 6);
+  event->course_id = g_string_chunk_insert_const (strings, (const char *) sqlite3_column_text (stmt, 4));
+  event->object = g_string_chunk_insert_const (strings, (const char *) sqlite3_column_text (stmt, 6));
   event->timestamp = sqlite3_column_int64 (stmt, 7);
   if (sqlite3_column_type (stmt, 8) != SQLITE_NULL)
     {
@@ -68,6 +92,7 @@ trs_store_report_learners (TrsStore  *store,
   g_autoptr(TrsStmt) stmt = NULL;
   g_autoptr(GPtrArray) learners = g_ptr_array_new_with_free_func ((GDestroyNotify) trs_report_learner_free);
   TrsReportLearner *learner = NULL;
+  SharedStrings *shared = g_new0 (SharedStrings, 1);
   int rc;
 
   g_return_val_if_fail (trs_store_on_worker (store), NULL);
@@ -80,7 +105,11 @@ trs_store_report_learners (TrsStore  *store,
     " ORDER BY a.id",
     error);
   if (stmt == NULL)
-    return NULL;
+    {
+      g_free (shared);
+      return NULL;
+    }
+  shared->strings = g_string_chunk_new (4096);
   sqlite3_bind_int64 (stmt, 1, institute_id);
   sqlite3_bind_int64 (stmt, 2, cohort_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -94,16 +123,23 @@ trs_store_report_learners (TrsStore  *store,
           learner->public_id = trs_store_column_strdup (stmt, 1);
           learner->name = trs_store_column_strdup (stmt, 2);
           learner->cohort = trs_store_column_strdup (stmt, 3);
-          learner->milestones = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_event_free);
+          learner->milestones = g_ptr_array_new_with_free_func (milestone_free);
+          learner->shared = shared;
+          shared->users++;
           g_ptr_array_add (learners, learner);
         }
       if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
         {
-          TrEvent *event = milestone_event (stmt);
+          TrEvent *event = milestone_event (stmt, shared->strings);
 
           if (event != NULL)
             g_ptr_array_add (learner->milestones, event);
         }
+    }
+  if (shared->users == 0)
+    {
+      g_string_chunk_free (shared->strings);
+      g_free (shared);
     }
   if (rc != SQLITE_DONE)
     {

@@ -18,6 +18,7 @@ typedef struct
   char      *name;
   char      *cohort;        /* NULL: none */
   GPtrArray *milestones;    /* TrEvent*: the first of each that counts (tr_progress_event_counts()) */
+  struct _SharedStrings *shared;  /* their strings, shared by the learners of one read */
 } TrsReportLearner;
 
 typedef struct
