@@ -536,11 +536,13 @@ main (int    argc,
 {
   int learners = 10000, events = 1000000, runs = 5;
   g_autofree char *courses_dir = NULL;
+  g_autofree char *keep = NULL;
   GOptionEntry entries[] = {
     { "learners", 0, 0, G_OPTION_ARG_INT, &learners, "Learners to generate (10000)", "N" },
     { "events", 0, 0, G_OPTION_ARG_INT, &events, "Events to generate (1000000)", "N" },
     { "courses", 0, 0, G_OPTION_ARG_FILENAME, &courses_dir, "The courses (the source tree's courses/)", "DIR" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Timed runs of the report (5)", "N" },
+    { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep, "Leave the database in this new folder", "DIR" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— time and check the completion report");
@@ -581,7 +583,14 @@ main (int    argc,
       return 2;
     }
 
-  dir = g_dir_make_tmp ("bench-report-XXXXXX", &error);
+  if (keep != NULL)
+    {
+      if (g_mkdir_with_parents (keep, 0700) != 0)
+        g_error ("cannot make %s", keep);
+      dir = g_strdup (keep);
+    }
+  else
+    dir = g_dir_make_tmp ("bench-report-XXXXXX", &error);
   g_assert_no_error (error);
   db = g_build_filename (dir, "trellis.db", NULL);
   store = trs_store_open (db, &error);
@@ -632,7 +641,10 @@ main (int    argc,
 
   trs_report_free (last.report);
   trs_store_close (store);
-  g_remove (db);
+  if (keep != NULL)
+    g_print ("the database is in %s\n", db);
+  else
+    g_remove (db);
   {
     g_autofree char *wal = g_strconcat (db, "-wal", NULL);
     g_autofree char *shm = g_strconcat (db, "-shm", NULL);
@@ -640,7 +652,8 @@ main (int    argc,
     g_remove (wal);
     g_remove (shm);
   }
-  g_rmdir (dir);
+  if (keep == NULL)
+    g_rmdir (dir);
   g_array_unref (bench.account_ids);
   g_ptr_array_unref (bench.courses);
   g_ptr_array_unref (bench.paths);

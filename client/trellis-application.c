@@ -11,6 +11,10 @@
 
 #include "trellis-account-window.h"
 #include "trellis-application.h"
+#include "trellis-classroom-join.h"
+#include "trellis-classroom-window.h"
+#include "trellis-dashboard.h"
+#include "trellis-dashboard-window.h"
 #include "trellis-preferences-window.h"
 #include "trellis-verify-window.h"
 #include "trellis-window.h"
@@ -165,6 +169,16 @@ load_after_first_frame_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The dashboard is for trainers and admins; the menu hides it from others. */
+static void
+update_dashboard_action (TrellisApplication *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "dashboard");
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                               trellis_dashboard_role_may_view (trellis_sync_get_account_role (self->sync)));
+}
+
 static void
 trellis_application_startup (GApplication *application)
 {
@@ -191,6 +205,9 @@ trellis_application_startup (GApplication *application)
                                            : trellis_course_library_new (NULL);
   self->store = trellis_progress_store_new (NULL);
   self->sync = trellis_sync_new (self->store);
+  g_signal_connect_object (self->sync, "notify::account-role", G_CALLBACK (update_dashboard_action), self,
+                           G_CONNECT_SWAPPED);
+  update_dashboard_action (self);
   /* Below the priority of drawing: the window shows before the disk work
    * of reading courses and progress competes with it for the CPU. */
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, load_after_first_frame_cb, g_object_ref (self), g_object_unref);
@@ -266,6 +283,20 @@ verify_certificate_activated (GSimpleAction *action,
 }
 
 static void
+dashboard_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  TrellisApplication *self = TRELLIS_APPLICATION (user_data);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *dashboard = trellis_dashboard_window_new (self->sync, self->language);
+
+  gtk_window_set_transient_for (GTK_WINDOW (dashboard), window);
+  gtk_window_present (GTK_WINDOW (dashboard));
+  trellis_dashboard_window_refresh (TRELLIS_DASHBOARD_WINDOW (dashboard));
+}
+
+static void
 about_activated (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
@@ -282,12 +313,31 @@ about_activated (GSimpleAction *action,
                          NULL);
 }
 
+static void
+start_classroom_activated (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  trellis_classroom_window_open (TRELLIS_APPLICATION (user_data), g_variant_get_string (parameter, NULL));
+}
+
+static void
+join_classroom_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  trellis_classroom_join_open (TRELLIS_APPLICATION (user_data));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "preferences", preferences_activated },
   { "account", account_activated },
   { "verify-certificate", verify_certificate_activated },
+  { "dashboard", dashboard_activated },
   { "about", about_activated },
+  { "start-classroom", start_classroom_activated, "s" },
+  { "join-classroom", join_classroom_activated },
 };
 
 static void

@@ -10,10 +10,10 @@
 #include <cairo-pdf.h>
 #include <glib/gi18n.h>
 #include <pango/pangocairo.h>
-#include <qrencode.h>
 #include <string.h>
 
 #include "trellis-certificate-pdf.h"
+#include "trellis-qr-code.h"
 
 /* The certificate is in the language it was asked for, whatever the
  * interface speaks: its few fixed phrases are here in each language, as a
@@ -132,7 +132,6 @@ format_hours (double hours,
 #define MARGIN       72.0
 #define TEXT_WIDTH   (PAGE_WIDTH - 2 * MARGIN)
 #define QR_SIZE      118.0
-#define QR_QUIET     4       /* modules of white around the code, as the standard asks */
 
 typedef struct
 {
@@ -253,42 +252,6 @@ draw_frame (cairo_t *cr)
   cairo_stroke (cr);
 }
 
-/* The QR code as filled squares, so that it stays sharp at any zoom. */
-static gboolean
-draw_qr_code (cairo_t     *cr,
-              const char  *text,
-              double       x,
-              double       y,
-              double       size,
-              GError     **error)
-{
-  QRcode *code = QRcode_encodeString (text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-  double module;
-  int width;
-
-  if (code == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot make a QR code of “%s”"), text);
-      return FALSE;
-    }
-  width = code->width;
-  module = size / (width + 2 * QR_QUIET);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_rectangle (cr, x, y, size, size);
-  cairo_fill (cr);
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  for (int row = 0; row < width; row++)
-    for (int column = 0; column < width; column++)
-      if (code->data[row * width + column] & 1)
-        cairo_rectangle (cr, x + (column + QR_QUIET) * module, y + (row + QR_QUIET) * module, module, module);
-  /* Squares that touch must not show hairlines between them. */
-  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
-  cairo_fill (cr);
-  cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
-  QRcode_free (code);
-  return TRUE;
-}
-
 static char *
 join_modules (const TrCredentialInfo *info)
 {
@@ -380,7 +343,7 @@ draw_foot (cairo_t                 *cr,
       bottom -= 2 + text_height (cr, phrase (PHRASE_SCAN, lang), "DejaVu Sans 8.5");
       draw_text (cr, phrase (PHRASE_SCAN, lang), "DejaVu Sans 8.5", &dim, bottom);
       bottom -= 4 + QR_SIZE;
-      if (!draw_qr_code (cr, info->verify_url, (PAGE_WIDTH - QR_SIZE) / 2, bottom, QR_SIZE, error))
+      if (!trellis_qr_code_draw (cr, info->verify_url, (PAGE_WIDTH - QR_SIZE) / 2, bottom, QR_SIZE, error))
         return -1;
     }
   return bottom;

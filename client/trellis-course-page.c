@@ -13,6 +13,7 @@
 #include "tr-progress.h"
 #include "trellis-course-page.h"
 #include "trellis-format.h"
+#include "trellis-presenter.h"
 
 struct _TrellisCoursePage
 {
@@ -28,6 +29,10 @@ struct _TrellisCoursePage
   GtkProgressBar      *progress_bar;
   GtkLabel            *progress_label;
   GtkButton           *continue_button;
+  AdwPreferencesGroup *trainer_group;
+  GtkWidget           *guide_row;
+  GtkWidget           *present_row;
+  GtkWidget           *classroom_row;
   AdwPreferencesGroup *lessons_group;
   AdwPreferencesGroup *scenarios_group;
   AdwPreferencesGroup *exercises_group;
@@ -193,6 +198,38 @@ continue_action (GtkWidget  *widget,
   continue_clicked_cb (TRELLIS_COURSE_PAGE (widget));
 }
 
+/* Trainers and admins run courses with groups; learners never see how. */
+static void
+update_trainer (TrellisCoursePage *self)
+{
+  TrellisSync *sync = self->application != NULL ? trellis_application_get_sync (self->application) : NULL;
+  const char *role = sync != NULL ? trellis_sync_get_account_role (sync) : NULL;
+  gboolean trainer = g_strcmp0 (role, "trainer") == 0 || g_strcmp0 (role, "admin") == 0;
+  const TrGuide *guide = self->course != NULL ? tr_course_get_guide (self->course) : NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->trainer_group), trainer && self->course != NULL);
+  gtk_widget_set_visible (self->guide_row, guide != NULL);
+  gtk_widget_set_visible (self->present_row, guide != NULL && guide->plan != NULL && guide->plan->len > 0);
+  if (self->course != NULL)
+    gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->classroom_row),
+                                            g_variant_new_string (tr_course_get_id (self->course)));
+}
+
+static void
+guide_row_activated_cb (TrellisCoursePage *self)
+{
+  g_signal_emit (self, signals[OPEN_ITEM], 0, "guide");
+}
+
+static void
+present_row_activated_cb (TrellisCoursePage *self)
+{
+  if (self->course == NULL)
+    return;
+  trellis_presenter_open (GTK_APPLICATION (self->application), self->course,
+                          trellis_application_get_language (self->application), 0);
+}
+
 void
 trellis_course_page_refresh (TrellisCoursePage *self)
 {
@@ -209,6 +246,7 @@ trellis_course_page_refresh (TrellisCoursePage *self)
   g_return_if_fail (TRELLIS_IS_COURSE_PAGE (self));
 
   clear_rows (self);
+  update_trainer (self);
   if (self->course == NULL)
     return;
 
@@ -322,6 +360,10 @@ trellis_course_page_new (TrellisApplication *application)
   TrellisCoursePage *self = g_object_new (TRELLIS_TYPE_COURSE_PAGE, NULL);
 
   self->application = application;
+  if (trellis_application_get_sync (application) != NULL)
+    g_signal_connect_object (trellis_application_get_sync (application), "notify::account-role",
+                             G_CALLBACK (update_trainer), self, G_CONNECT_SWAPPED);
+  update_trainer (self);
   return GTK_WIDGET (self);
 }
 
@@ -356,12 +398,18 @@ trellis_course_page_class_init (TrellisCoursePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrellisCoursePage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, TrellisCoursePage, progress_label);
   gtk_widget_class_bind_template_child (widget_class, TrellisCoursePage, continue_button);
+  gtk_widget_class_bind_template_child (widget_class, TrellisCoursePage, trainer_group);
+  gtk_widget_class_bind_template_child (widget_class, TrellisCoursePage, guide_row);
+  gtk_widget_class_bind_template_child (widget_class, TrellisCoursePage, present_row);
+  gtk_widget_class_bind_template_child (widget_class, TrellisCoursePage, classroom_row);
   gtk_widget_class_bind_template_child (widget_class, TrellisCoursePage, lessons_group);
   gtk_widget_class_bind_template_child (widget_class, TrellisCoursePage, scenarios_group);
   gtk_widget_class_bind_template_child (widget_class, TrellisCoursePage, exercises_group);
   gtk_widget_class_bind_template_child (widget_class, TrellisCoursePage, quiz_group);
   gtk_widget_class_bind_template_child (widget_class, TrellisCoursePage, sources_group);
   gtk_widget_class_bind_template_callback (widget_class, continue_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, guide_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, present_row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "course.continue", NULL, continue_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "course.continue", NULL);

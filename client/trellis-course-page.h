@@ -21,6 +21,7 @@ void        trellis_course_page_refresh        (TrellisCoursePage  *self);
 char       *trellis_course_page_get_next_place (TrellisCoursePage  *self);
 
 /* Signals: "open-item" (const char *place) with a place such as
- * "lesson/ID", "scenario/ID", "signal-exercise/ID" or "quiz". */
+ * "lesson/ID", "scenario/ID", "signal-exercise/ID", "quiz" or "guide"
+ * (the facilitator guide, offered to trainers). */
 
 G_END_DECLS

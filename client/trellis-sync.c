@@ -1665,6 +1665,26 @@ request_json_reply_cb (GObject      *source,
                            (GDestroyNotify) json_node_unref);
 }
 
+/* Takes @task, which ends with the reply read by @reply_cb. */
+static void
+account_request (TrellisSync         *self,
+                 const char          *method,
+                 const char          *path,
+                 JsonNode            *body,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  reply_cb,
+                 GTask               *task)
+{
+  if (self->token == NULL || self->server == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                               _("Sign in to your institute’s server first"));
+      g_object_unref (task);
+      return;
+    }
+  api_request_async (self, self->server, method, path, self->token, body, cancellable, reply_cb, task);
+}
+
 /**
  * trellis_sync_request_json_async:
  * @method: "GET", "POST"…
@@ -1693,14 +1713,7 @@ trellis_sync_request_json_async (TrellisSync         *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, trellis_sync_request_json_async);
-  if (self->token == NULL || self->server == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                               _("Sign in to your institute’s server first"));
-      return;
-    }
-  api_request_async (self, self->server, method, path, self->token, body, cancellable,
-                     request_json_reply_cb, g_steal_pointer (&task));
+  account_request (self, method, path, body, cancellable, request_json_reply_cb, g_steal_pointer (&task));
 }
 
 /* Returns: (transfer full): the answer; a JSON null when it had no body */
@@ -1714,6 +1727,97 @@ trellis_sync_request_json_finish (TrellisSync   *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == trellis_sync_request_json_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+request_text_reply_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Reply) reply = api_request_finish (TRELLIS_SYNC (source), result, &error);
+
+  if (reply == NULL)
+    g_task_return_error (task, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                               ? g_steal_pointer (&error) : unreachable_error (error));
+  else if (!reply_ok (reply))
+    g_task_return_error (task, reply_error (reply, CONTEXT_REQUEST));
+  else
+    g_task_return_pointer (task, g_bytes_ref (reply->body), (GDestroyNotify) g_bytes_unref);
+}
+
+/**
+ * trellis_sync_request_text_async:
+ *
+ * As trellis_sync_request_json_async (), for answers that are not JSON,
+ * such as a report with format=csv; errors are read as for JSON.
+ */
+void
+trellis_sync_request_text_async (TrellisSync         *self,
+                                 const char          *method,
+                                 const char          *path,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TRELLIS_IS_SYNC (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (path != NULL && path[0] == '/');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, trellis_sync_request_text_async);
+  account_request (self, method, path, NULL, cancellable, request_text_reply_cb, g_steal_pointer (&task));
+}
+
+/* Returns: (transfer full): the body of the answer, as it came */
+GBytes *
+trellis_sync_request_text_finish (TrellisSync   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (TRELLIS_IS_SYNC (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == trellis_sync_request_text_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * trellis_sync_new_message:
+ * @method: "GET", "POST"…
+ * @path: under /api/v1, such as "/classrooms/ID/live"
+ *
+ * A request to the institute's server carrying the account's token, for
+ * what trellis_sync_request_json_async () cannot do: a WebSocket, or an
+ * answer that is not JSON. The caller sends it on a session of its own.
+ *
+ * Returns: (transfer full) (nullable): the message; %NULL while signed out
+ */
+SoupMessage *
+trellis_sync_new_message (TrellisSync *self,
+                          const char  *method,
+                          const char  *path)
+{
+  g_autofree char *uri = NULL;
+  g_autofree char *authorization = NULL;
+  SoupMessage *message;
+
+  g_return_val_if_fail (TRELLIS_IS_SYNC (self), NULL);
+  g_return_val_if_fail (method != NULL, NULL);
+  g_return_val_if_fail (path != NULL && path[0] == '/', NULL);
+
+  if (self->token == NULL || self->server == NULL)
+    return NULL;
+  uri = g_strconcat (self->server, "/api/v1", path, NULL);
+  if ((message = soup_message_new (method, uri)) == NULL)
+    return NULL;
+  authorization = g_strconcat ("Bearer ", self->token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
+  return message;
 }
 
 static void

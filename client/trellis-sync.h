@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "trellis-progress-store.h"
 
@@ -85,6 +86,18 @@ void              trellis_sync_request_json_async   (TrellisSync          *self,
 JsonNode         *trellis_sync_request_json_finish  (TrellisSync          *self,
                                                      GAsyncResult         *result,
                                                      GError              **error);
+void              trellis_sync_request_text_async   (TrellisSync          *self,
+                                                     const char           *method,
+                                                     const char           *path,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+GBytes           *trellis_sync_request_text_finish  (TrellisSync          *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
+SoupMessage      *trellis_sync_new_message          (TrellisSync          *self,
+                                                     const char           *method,
+                                                     const char           *path);
 
 /* Properties (all notify): "state", "pending", "message", "server",
  * "account-name", "account-role", "last-synced". Signals: "courses-available" (GPtrArray of

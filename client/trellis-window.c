@@ -16,6 +16,7 @@
 #include "trellis-certificates-page.h"
 #include "trellis-course-page.h"
 #include "trellis-course-updater.h"
+#include "trellis-guide-page.h"
 #include "trellis-lesson-page.h"
 #include "trellis-quiz-page.h"
 #include "trellis-scenario-page.h"
@@ -81,6 +82,8 @@ update_header (TrellisWindow *self)
         subtitle = _("Signal exercise");
       else if (g_str_equal (self->place, "quiz"))
         subtitle = _("Quiz");
+      else if (g_str_equal (self->place, "guide"))
+        subtitle = _("Facilitator guide");
     }
   if ((g_strcmp0 (page, "course") == 0 || g_strcmp0 (page, "activity") == 0) && course != NULL)
     adw_window_title_set_title (self->window_title, tr_text_get (tr_course_get_title (course), lang));
@@ -135,6 +138,8 @@ create_activity (TrellisWindow *self,
       page = trellis_quiz_page_new (store, course, lang);
       trellis_quiz_page_start (TRELLIS_QUIZ_PAGE (page));
     }
+  else if (g_str_equal (place, "guide"))
+    page = trellis_guide_page_new (course, lang);
   return page;
 }
 

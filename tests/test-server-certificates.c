@@ -670,7 +670,7 @@ test_store_migration (void)
   g_assert_no_error (error);
   trs_store_close (store);
 
-  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 3);
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM institutes"), ==, 1);
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM certificates WHERE account_id IS NULL"), ==, 40);
   tr_test_remove_tree (dir);

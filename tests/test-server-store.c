@@ -108,7 +108,7 @@ test_open (void)
   trs_store_close (store);
 
   db = tr_test_sqlite_open (path, SQLITE_OPEN_READWRITE);
-  g_assert_cmpint (tr_test_sqlite_int (db, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (tr_test_sqlite_int (db, "PRAGMA user_version"), ==, 3);
   {
     g_autofree char *mode = tr_test_sqlite_text (db, "PRAGMA journal_mode");
     g_autofree char *check = tr_test_sqlite_text (db, "PRAGMA integrity_check");
@@ -121,14 +121,14 @@ test_open (void)
                                 " 'events', 'signing_keys')"), ==, 7);
   sqlite3_close (db);
 
-  /* Again: already at version 2, nothing to migrate. */
+  /* Again: already at version 3, nothing to migrate. */
   store = open_store (path);
   run_checks (store, TRS_JOB_READ, empty_counts_job, NULL);
   trs_store_close (store);
 
   /* A newer server's database is left alone. */
   db = tr_test_sqlite_open (path, SQLITE_OPEN_READWRITE);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 3", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   store = trs_store_open (path, &error);
   g_assert_error (error, TRS_STORE_ERROR, TRS_STORE_ERROR_TOO_NEW);
@@ -702,6 +702,90 @@ test_events (void)
 
   run_checks (store, TRS_JOB_WRITE, events_job, NULL);
   trs_store_close (store);
+}
+
+/* Milestones: kept as events arrive, and made from the events of a
+ * database that had none (schema 2 → 3). */
+
+static TrEvent *
+milestone_test_event (TrVerb      verb,
+                      const char *object,
+                      int         score,
+                      gint64      timestamp)
+{
+  g_autoptr(JsonObject) result = NULL;
+  TrEvent *event;
+
+  if (score >= 0)
+    {
+      result = json_object_new ();
+      json_object_set_int_member (result, "score", score);
+    }
+  event = tr_event_new ("device", verb, "signal-recognition", "v1", object, result);
+  event->timestamp = timestamp;
+  return event;
+}
+
+static gpointer
+milestones_job (TrsStore  *store,
+                gpointer   data,
+                GError   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(TrsAccount) account = NULL;
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_event_free);
+  gint64 institute = trs_store_institute_create (store, "Regio Noord", &local_error);
+
+  account = trs_store_account_create (store, institute, 0, "learner", "M", "m@example.org", FAKE_HASH, &local_error);
+  g_assert_no_error (local_error);
+  g_ptr_array_add (events, milestone_test_event (TR_VERB_EXPERIENCED, "lesson/a", -1, 3000));
+  g_ptr_array_add (events, milestone_test_event (TR_VERB_EXPERIENCED, "lesson/a", -1, 1000));
+  g_ptr_array_add (events, milestone_test_event (TR_VERB_CHOSE, "scenario/s/node/n", -1, 1500));
+  g_ptr_array_add (events, milestone_test_event (TR_VERB_ANSWERED, "quiz/question/q", -1, 1600));
+  g_ptr_array_add (events, milestone_test_event (TR_VERB_FAILED, "quiz", 40, 2000));
+  g_ptr_array_add (events, milestone_test_event (TR_VERB_PASSED, "quiz", 85, 2500));
+  g_ptr_array_add (events, milestone_test_event (TR_VERB_PASSED, "quiz", 95, 4000));
+  g_ptr_array_add (events, milestone_test_event (TR_VERB_PASSED, "quiz", 70, 5000));
+  g_assert_true (trs_store_events_insert (store, account, events, NULL, NULL, NULL, &local_error));
+  g_assert_no_error (local_error);
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+assert_milestones (sqlite3 *db)
+{
+  /* Only what counts, the first time, the best score. */
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT count(*) FROM milestones"), ==, 3);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT first_at FROM milestones WHERE object = 'lesson/a'"), ==, 1000);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT first_at FROM milestones WHERE verb = 'passed'"), ==, 2500);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT best_score FROM milestones WHERE verb = 'passed'"), ==, 95);
+  g_assert_cmpint (tr_test_sqlite_int (db, "SELECT best_score FROM milestones WHERE verb = 'failed'"), ==, 40);
+}
+
+static void
+test_milestones (void)
+{
+  g_autofree char *path = db_path ();
+  TrsStore *store = open_store (path);
+  sqlite3 *db;
+
+  run_checks (store, TRS_JOB_WRITE, milestones_job, NULL);
+  trs_store_close (store);
+
+  db = tr_test_sqlite_open (path, SQLITE_OPEN_READWRITE);
+  assert_milestones (db);
+  /* As a database of schema 2 was: events, no milestones. */
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE classroom_votes; DROP TABLE classroom_participants;"
+                                     " DROP TABLE classrooms; DROP TABLE milestones; PRAGMA user_version = 2",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = open_store (path);
+  trs_store_close (store);
+  db = tr_test_sqlite_open (path, SQLITE_OPEN_READONLY);
+  g_assert_cmpint (tr_test_sqlite_int (db, "PRAGMA user_version"), ==, 3);
+  assert_milestones (db);
+  sqlite3_close (db);
 }
 
 /* Deleting an account */
@@ -1475,6 +1559,7 @@ main (int    argc,
   g_test_add_func ("/server-store/codes", test_codes);
   g_test_add_func ("/server-store/tokens", test_tokens);
   g_test_add_func ("/server-store/events", test_events);
+  g_test_add_func ("/server-store/milestones", test_milestones);
   g_test_add_func ("/server-store/account-delete", test_account_delete);
   g_test_add_func ("/server-store/group-commit", test_group_commit);
   g_test_add_func ("/server-store/group-commit-burst", test_group_commit_burst);

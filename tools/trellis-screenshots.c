@@ -12,6 +12,11 @@
 #include <adwaita.h>
 
 #include "trellis-application.h"
+#include "trellis-classroom.h"
+#include "trellis-classroom-vote.h"
+#include "trellis-classroom-window.h"
+#include "trellis-dashboard-window.h"
+#include "trellis-presenter.h"
 #include "trellis-window.h"
 
 static void
@@ -73,6 +78,90 @@ shoot (TrellisWindow *window,
     g_printerr ("could not render %s\n", path);
 }
 
+static void
+shoot_window (GtkWindow  *window,
+              const char *out_dir,
+              const char *name)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s.png", out_dir, name);
+
+  wait_ms (800);
+  if (save_png (GTK_WIDGET (window), path))
+    g_print ("%s\n", path);
+  else
+    g_printerr ("could not render %s\n", path);
+}
+
+/* A member of the sample data in tools/screenshot-data/NAME.json. */
+static JsonObject *
+sample (const char *name,
+        const char *member)
+{
+  g_autofree char *path = g_strdup_printf ("%s/tools/screenshot-data/%s.json", SOURCE_ROOT, name);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!json_parser_load_from_file (parser, path, &error))
+    g_error ("%s", error->message);
+  return json_object_ref (json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                                         member));
+}
+
+/* The trainer's and the institute's screens, filled with sample data: no
+ * server is needed to take them. */
+static void
+shoot_trainer_and_institute (TrellisApplication *app,
+                             TrellisWindow      *window,
+                             TrCourse           *course,
+                             const char         *out_dir)
+{
+  TrLang lang = trellis_application_get_language (app);
+  TrellisPresenter *presenter;
+  g_autoptr(TrellisClassroom) classroom = NULL;
+  g_autoptr(JsonObject) trainer = sample ("classroom", "trainer");
+  g_autoptr(JsonObject) participant = sample ("classroom", "participant");
+  g_autoptr(JsonObject) cohorts = sample ("dashboard", "cohorts");
+  g_autoptr(JsonObject) report = sample ("dashboard", "report");
+  g_autoptr(JsonObject) certificates = sample ("dashboard", "certificates");
+  GtkWidget *live, *vote_window, *vote, *dashboard;
+
+  trellis_window_open_place (window, "guide");
+  shoot (window, out_dir, "guide");
+
+  presenter = trellis_presenter_open (GTK_APPLICATION (app), course, lang, 3);
+  gtk_window_unfullscreen (trellis_presenter_get_projector (presenter));
+  gtk_window_set_default_size (trellis_presenter_get_projector (presenter), 1280, 720);
+  gtk_window_set_default_size (trellis_presenter_get_console (presenter), 1000, 680);
+  shoot_window (trellis_presenter_get_projector (presenter), out_dir, "presenter-projector");
+  shoot_window (trellis_presenter_get_console (presenter), out_dir, "presenter-console");
+  trellis_presenter_end (presenter);
+
+  classroom = trellis_classroom_new (trellis_application_get_sync (app), trellis_application_get_store (app),
+                                     trellis_application_get_library (app));
+  live = trellis_classroom_window_new (classroom, lang);
+  gtk_window_set_default_size (GTK_WINDOW (live), 1200, 800);
+  trellis_classroom_window_show_session (TRELLIS_CLASSROOM_WINDOW (live), trainer);
+  gtk_window_present (GTK_WINDOW (live));
+  shoot_window (GTK_WINDOW (live), out_dir, "classroom-trainer");
+  gtk_window_destroy (GTK_WINDOW (live));
+
+  vote_window = adw_window_new ();
+  vote = trellis_classroom_vote_new (classroom, lang);
+  adw_window_set_content (ADW_WINDOW (vote_window), vote);
+  gtk_window_set_default_size (GTK_WINDOW (vote_window), 700, 760);
+  trellis_classroom_vote_show_session (TRELLIS_CLASSROOM_VOTE (vote), participant);
+  gtk_window_present (GTK_WINDOW (vote_window));
+  shoot_window (GTK_WINDOW (vote_window), out_dir, "classroom-learner");
+  gtk_window_destroy (GTK_WINDOW (vote_window));
+
+  dashboard = trellis_dashboard_window_new (NULL, lang);
+  gtk_window_set_default_size (GTK_WINDOW (dashboard), 1100, 860);
+  trellis_dashboard_window_show_data (TRELLIS_DASHBOARD_WINDOW (dashboard), cohorts, report, certificates);
+  gtk_window_present (GTK_WINDOW (dashboard));
+  shoot_window (GTK_WINDOW (dashboard), out_dir, "dashboard");
+  gtk_window_destroy (GTK_WINDOW (dashboard));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -119,6 +208,8 @@ main (int    argc,
   shoot (window, out_dir, "signal-exercise");
   trellis_window_open_place (window, "quiz");
   shoot (window, out_dir, "quiz");
+
+  shoot_trainer_and_institute (app, window, course, out_dir);
 
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
   trellis_window_open_place (window, "lesson/what-is-radicalisation");
