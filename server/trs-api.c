@@ -35,6 +35,7 @@
 #include "trs-classroom-hub.h"
 #include "trs-classroom-view.h"
 #include "trs-join-page.h"
+#include "trs-json.h"
 #include "trs-keys.h"
 #include "trs-report.h"
 #include "trs-store-reports.h"
@@ -2040,31 +2041,7 @@ certificate_credential (const TrsCertificate *certificate)
   return info;
 }
 
-static void
-add_text (JsonBuilder  *builder,
-          const TrText *text)
-{
-  json_builder_begin_object (builder);
-  for (TrLang lang = 0; lang < TR_N_LANGS; lang++)
-    if (text != NULL && text->s[lang] != NULL)
-      {
-        json_builder_set_member_name (builder, tr_lang_to_code (lang));
-        json_builder_add_string_value (builder, text->s[lang]);
-      }
-  json_builder_end_object (builder);
-}
 
-static void
-add_time_or_null (JsonBuilder *builder,
-                  const char  *name,
-                  gint64       ms)
-{
-  json_builder_set_member_name (builder, name);
-  if (ms > 0)
-    json_builder_add_int_value (builder, ms);
-  else
-    json_builder_add_null_value (builder);
-}
 
 /* The title the certificate states, or else the catalogue's. */
 static const TrText *
@@ -2105,18 +2082,18 @@ add_certificate_entry (gboolean              with_holder,
   json_builder_set_member_name (builder, "achievement");
   json_builder_add_string_value (builder, certificate->achievement_id);
   json_builder_set_member_name (builder, "title");
-  add_text (builder, certificate_title (api, certificate, info));
+  trs_json_add_text (builder, certificate_title (api, certificate, info));
   json_builder_set_member_name (builder, "version");
   json_builder_add_string_value (builder, certificate->content_version);
   json_builder_set_member_name (builder, "issued");
   json_builder_add_int_value (builder, certificate->issued);
-  add_time_or_null (builder, "valid_until", certificate->valid_until);
+  trs_json_add_time_or_null (builder, "valid_until", certificate->valid_until);
   json_builder_set_member_name (builder, "status");
   json_builder_add_string_value (builder, trs_certificate_status_to_string (certificate_status (certificate,
                                                                                                 now_ms ())));
   json_builder_set_member_name (builder, "revoked");
   json_builder_add_boolean_value (builder, certificate->revoked);
-  add_time_or_null (builder, "revoked_at", certificate->revoked_at);
+  trs_json_add_time_or_null (builder, "revoked_at", certificate->revoked_at);
   json_builder_set_member_name (builder, "jws");
   json_builder_add_string_value (builder, certificate->jws);
   if (with_holder)
@@ -2149,7 +2126,7 @@ certificate_status_json (TrsApi               *api,
   json_builder_set_member_name (builder, "achievement");
   json_builder_add_string_value (builder, certificate->achievement_id);
   json_builder_set_member_name (builder, "title");
-  add_text (builder, certificate_title (api, certificate, info));
+  trs_json_add_text (builder, certificate_title (api, certificate, info));
   if (info != NULL && info->modules != NULL)
     {
       json_builder_set_member_name (builder, "modules");
@@ -2162,10 +2139,10 @@ certificate_status_json (TrsApi               *api,
   json_builder_add_string_value (builder, certificate->content_version);
   json_builder_set_member_name (builder, "issued");
   json_builder_add_int_value (builder, certificate->issued);
-  add_time_or_null (builder, "valid_until", certificate->valid_until);
+  trs_json_add_time_or_null (builder, "valid_until", certificate->valid_until);
   json_builder_set_member_name (builder, "institute");
   json_builder_add_string_value (builder, certificate->institute_name);
-  add_time_or_null (builder, "revoked_at", certificate->revoked ? certificate->revoked_at : 0);
+  trs_json_add_time_or_null (builder, "revoked_at", certificate->revoked ? certificate->revoked_at : 0);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
@@ -2387,12 +2364,12 @@ certificates_job (TrsStore          *store,
 }
 
 static void
-certificates_done (Request      *req,
-                   gpointer      value,
-                   const GError *error)
+reply_certificate_list (Request      *req,
+                        GPtrArray    *certificates,
+                        const GError *error,
+                        gboolean      with_holder)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  GPtrArray *certificates = value;
 
   if (error != NULL)
     {
@@ -2403,10 +2380,18 @@ certificates_done (Request      *req,
   json_builder_set_member_name (builder, "certificates");
   json_builder_begin_array (builder);
   for (guint i = 0; i < certificates->len; i++)
-    add_certificate_entry (FALSE, builder, req->api, g_ptr_array_index (certificates, i));
+    add_certificate_entry (with_holder, builder, req->api, g_ptr_array_index (certificates, i));
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   request_reply_builder (req, SOUP_STATUS_OK, builder);
+}
+
+static void
+certificates_done (Request      *req,
+                   gpointer      value,
+                   const GError *error)
+{
+  reply_certificate_list (req, value, error, FALSE);
 }
 
 static void
@@ -3702,27 +3687,13 @@ institute_certificates_job (TrsStore          *store,
                                                MAX_INSTITUTE_CERTIFICATES, error);
 }
 
+/* The institute's list names each certificate's holder. */
 static void
 institute_certificates_done (Request      *req,
                              gpointer      value,
                              const GError *error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  GPtrArray *certificates = value;
-
-  if (error != NULL)
-    {
-      request_reply_failure (req, error);
-      return;
-    }
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "certificates");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < certificates->len; i++)
-    add_certificate_entry (TRUE, builder, req->api, g_ptr_array_index (certificates, i));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  request_reply_builder (req, SOUP_STATUS_OK, builder);
+  reply_certificate_list (req, value, error, TRUE);
 }
 
 static void

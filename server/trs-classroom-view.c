@@ -12,6 +12,7 @@
 
 #include "trs-classroom-view.h"
 #include "trs-csv.h"
+#include "trs-json.h"
 
 TrsViewer
 trs_classroom_viewer (const TrsClassroom *classroom,
@@ -69,29 +70,7 @@ trs_classroom_replay (TrCourse    *course,
   return g_steal_pointer (&run);
 }
 
-static void
-add_time_or_null (JsonBuilder *builder,
-                  const char  *name,
-                  gint64       ms)
-{
-  json_builder_set_member_name (builder, name);
-  if (ms > 0)
-    json_builder_add_int_value (builder, ms);
-  else
-    json_builder_add_null_value (builder);
-}
 
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
 
 static guint
 count_votes (const TrsClassroom *classroom,
@@ -133,8 +112,8 @@ add_step (JsonBuilder        *builder,
   choices = run != NULL ? tr_scenario_run_get_choices (run) : NULL;
 
   json_builder_begin_object (builder);
-  add_string (builder, "scenario", classroom->step_scenario);
-  add_string (builder, "node", node != NULL ? node->id : classroom->step_node);
+  trs_json_add_string_or_null (builder, "scenario", classroom->step_scenario);
+  trs_json_add_string_or_null (builder, "node", node != NULL ? node->id : classroom->step_node);
   json_builder_set_member_name (builder, "revealed");
   json_builder_add_boolean_value (builder, classroom->step_revealed);
   json_builder_set_member_name (builder, "ending");
@@ -151,7 +130,7 @@ add_step (JsonBuilder        *builder,
     {
       const TrsParticipant *self = trs_classroom_find_participant (classroom, viewer_id);
 
-      add_string (builder, "my_vote", self != NULL ? self->vote : NULL);
+      trs_json_add_string_or_null (builder, "my_vote", self != NULL ? self->vote : NULL);
     }
   json_builder_set_member_name (builder, "choices");
   json_builder_begin_array (builder);
@@ -160,7 +139,7 @@ add_step (JsonBuilder        *builder,
       const TrChoice *choice = g_ptr_array_index (choices, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "id", choice->id);
+      trs_json_add_string_or_null (builder, "id", choice->id);
       json_builder_set_member_name (builder, "count");
       if (counts)
         json_builder_add_int_value (builder, count_votes (classroom, choice->id));
@@ -177,25 +156,25 @@ add_participant (JsonBuilder          *builder,
                  const TrsParticipant *participant)
 {
   json_builder_begin_object (builder);
-  add_string (builder, "id", participant->public_id);
-  add_string (builder, "name", participant->name);
-  add_time_or_null (builder, "joined", participant->joined);
+  trs_json_add_string_or_null (builder, "id", participant->public_id);
+  trs_json_add_string_or_null (builder, "name", participant->name);
+  trs_json_add_time_or_null (builder, "joined", participant->joined);
   json_builder_set_member_name (builder, "position");
   if (participant->position_object != NULL)
     {
       json_builder_begin_object (builder);
-      add_string (builder, "verb", participant->position_verb);
-      add_string (builder, "object", participant->position_object);
+      trs_json_add_string_or_null (builder, "verb", participant->position_verb);
+      trs_json_add_string_or_null (builder, "object", participant->position_object);
       json_builder_set_member_name (builder, "timestamp");
       json_builder_add_int_value (builder, participant->position_time);
       json_builder_end_object (builder);
     }
   else
     json_builder_add_null_value (builder);
-  add_time_or_null (builder, "last_sync", MAX (participant->last_received, participant->reported_sync));
+  trs_json_add_time_or_null (builder, "last_sync", MAX (participant->last_received, participant->reported_sync));
   json_builder_set_member_name (builder, "pending");
   json_builder_add_int_value (builder, participant->pending);
-  add_time_or_null (builder, "last_seen", participant->last_seen);
+  trs_json_add_time_or_null (builder, "last_seen", participant->last_seen);
   json_builder_set_member_name (builder, "voted");
   json_builder_add_boolean_value (builder, participant->vote != NULL);
   json_builder_end_object (builder);
@@ -215,14 +194,14 @@ trs_classroom_view (const TrsClassroom *classroom,
   g_return_val_if_fail (viewer != TRS_VIEWER_NONE, NULL);
 
   json_builder_begin_object (builder);
-  add_string (builder, "id", classroom->id);
-  add_string (builder, "code", classroom->code);
-  add_string (builder, "course", classroom->course_id);
-  add_string (builder, "trainer", classroom->trainer_name);
-  add_time_or_null (builder, "started", classroom->started);
-  add_time_or_null (builder, "ended", classroom->ended);
-  add_string (builder, "join_url", join_url);
-  add_string (builder, "role", viewer == TRS_VIEWER_LEADER ? "trainer" : "participant");
+  trs_json_add_string_or_null (builder, "id", classroom->id);
+  trs_json_add_string_or_null (builder, "code", classroom->code);
+  trs_json_add_string_or_null (builder, "course", classroom->course_id);
+  trs_json_add_string_or_null (builder, "trainer", classroom->trainer_name);
+  trs_json_add_time_or_null (builder, "started", classroom->started);
+  trs_json_add_time_or_null (builder, "ended", classroom->ended);
+  trs_json_add_string_or_null (builder, "join_url", join_url);
+  trs_json_add_string_or_null (builder, "role", viewer == TRS_VIEWER_LEADER ? "trainer" : "participant");
   add_step (builder, classroom, course, viewer, viewer_id);
   if (viewer == TRS_VIEWER_LEADER)
     {
@@ -243,10 +222,10 @@ trs_classroom_attendance_json (const TrsClassroom *classroom)
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  add_string (builder, "id", classroom->id);
-  add_string (builder, "course", classroom->course_id);
-  add_time_or_null (builder, "started", classroom->started);
-  add_time_or_null (builder, "ended", classroom->ended);
+  trs_json_add_string_or_null (builder, "id", classroom->id);
+  trs_json_add_string_or_null (builder, "course", classroom->course_id);
+  trs_json_add_time_or_null (builder, "started", classroom->started);
+  trs_json_add_time_or_null (builder, "ended", classroom->ended);
   json_builder_set_member_name (builder, "participants");
   json_builder_begin_array (builder);
   for (guint i = 0; i < classroom->participants->len; i++)
@@ -254,9 +233,9 @@ trs_classroom_attendance_json (const TrsClassroom *classroom)
       const TrsParticipant *participant = g_ptr_array_index (classroom->participants, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "id", participant->public_id);
-      add_string (builder, "name", participant->name);
-      add_time_or_null (builder, "joined", participant->joined);
+      trs_json_add_string_or_null (builder, "id", participant->public_id);
+      trs_json_add_string_or_null (builder, "name", participant->name);
+      trs_json_add_time_or_null (builder, "joined", participant->joined);
       json_builder_set_member_name (builder, "completed");
       json_builder_begin_array (builder);
       for (guint j = 0; participant->completed != NULL && j < participant->completed->len; j++)

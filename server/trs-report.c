@@ -13,6 +13,7 @@
 #include "tr-progress.h"
 
 #include "trs-csv.h"
+#include "trs-json.h"
 #include "trs-report.h"
 #include "trs-store-reports.h"
 
@@ -156,31 +157,7 @@ in_period (TrsReport           *self,
   return !(self->since > 0 && item->complete && item->completed < self->since);
 }
 
-static void
-add_text (JsonBuilder  *builder,
-          const TrText *text)
-{
-  json_builder_begin_object (builder);
-  for (TrLang lang = 0; lang < TR_N_LANGS; lang++)
-    if (text != NULL && text->s[lang] != NULL)
-      {
-        json_builder_set_member_name (builder, tr_lang_to_code (lang));
-        json_builder_add_string_value (builder, text->s[lang]);
-      }
-  json_builder_end_object (builder);
-}
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
 
 static void
 add_catalogue (TrsReport   *self,
@@ -193,9 +170,9 @@ add_catalogue (TrsReport   *self,
       TrCourse *course = g_ptr_array_index (self->courses, c);
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "id", tr_course_get_id (course));
+      trs_json_add_string_or_null (builder, "id", tr_course_get_id (course));
       json_builder_set_member_name (builder, "title");
-      add_text (builder, tr_course_get_title (course));
+      trs_json_add_text (builder, tr_course_get_title (course));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -207,9 +184,9 @@ add_catalogue (TrsReport   *self,
       const char * const *ids = tr_learning_path_get_course_ids (path);
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "id", tr_learning_path_get_id (path));
+      trs_json_add_string_or_null (builder, "id", tr_learning_path_get_id (path));
       json_builder_set_member_name (builder, "title");
-      add_text (builder, tr_learning_path_get_title (path));
+      trs_json_add_text (builder, tr_learning_path_get_title (path));
       json_builder_set_member_name (builder, "courses");
       json_builder_begin_array (builder);
       for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
@@ -231,9 +208,9 @@ add_learners (TrsReport   *self,
       TrsReportLearner *learner = g_ptr_array_index (self->learners, l);
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "id", learner->public_id);
-      add_string_or_null (builder, "name", learner->name);
-      add_string_or_null (builder, "cohort", learner->cohort);
+      trs_json_add_string_or_null (builder, "id", learner->public_id);
+      trs_json_add_string_or_null (builder, "name", learner->name);
+      trs_json_add_string_or_null (builder, "cohort", learner->cohort);
       json_builder_set_member_name (builder, "items");
       json_builder_begin_array (builder);
       for (guint i = 0; i < self->n_items; i++)
@@ -243,8 +220,8 @@ add_learners (TrsReport   *self,
           if (!in_period (self, item))
             continue;
           json_builder_begin_object (builder);
-          add_string_or_null (builder, "kind", item->kind);
-          add_string_or_null (builder, "id", item->id);
+          trs_json_add_string_or_null (builder, "kind", item->kind);
+          trs_json_add_string_or_null (builder, "id", item->id);
           json_builder_set_member_name (builder, "done");
           json_builder_add_int_value (builder, item->done);
           json_builder_set_member_name (builder, "required");
@@ -344,9 +321,9 @@ add_summary (TrsReport   *self,
         const Counts *cell = &counts[row * self->n_items + i];
 
         json_builder_begin_object (builder);
-        add_string_or_null (builder, "cohort", g_ptr_array_index (cohorts, row));
-        add_string_or_null (builder, "kind", item->kind);
-        add_string_or_null (builder, "id", item->id);
+        trs_json_add_string_or_null (builder, "cohort", g_ptr_array_index (cohorts, row));
+        trs_json_add_string_or_null (builder, "kind", item->kind);
+        trs_json_add_string_or_null (builder, "id", item->id);
         json_builder_set_member_name (builder, "learners");
         json_builder_add_int_value (builder, cell->learners);
         json_builder_set_member_name (builder, "started");
@@ -410,9 +387,9 @@ add_timeline (TrsReport   *self,
         ;
       date = trs_csv_date (first->day * day_ms + 1);
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "date", date);
-      add_string_or_null (builder, "kind", item->kind);
-      add_string_or_null (builder, "id", item->id);
+      trs_json_add_string_or_null (builder, "date", date);
+      trs_json_add_string_or_null (builder, "kind", item->kind);
+      trs_json_add_string_or_null (builder, "id", item->id);
       json_builder_set_member_name (builder, "completed");
       json_builder_add_int_value (builder, end - start);
       json_builder_end_object (builder);
@@ -430,11 +407,11 @@ trs_report_to_json (TrsReport  *self,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "institute", institute);
+  trs_json_add_string_or_null (builder, "institute", institute);
   json_builder_set_member_name (builder, "generated");
   json_builder_add_int_value (builder, g_get_real_time () / 1000);
-  add_string_or_null (builder, "cohort", cohort);
-  add_string_or_null (builder, "since", since);
+  trs_json_add_string_or_null (builder, "cohort", cohort);
+  trs_json_add_string_or_null (builder, "since", since);
   add_catalogue (self, builder);
   add_learners (self, builder);
   if (self->learners->len > 0)
