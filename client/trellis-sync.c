@@ -1644,6 +1644,24 @@ trellis_sync_fetch_package_finish (TrellisSync   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Ends @task with the error of an account request that did not get a
+ * successful answer, and says whether it did: the server unreachable, or
+ * its refusal with its reason. */
+static gboolean
+account_request_failed (GTask  *task,
+                        Reply  *reply,
+                        GError *error)
+{
+  if (reply == NULL)
+    g_task_return_error (task, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                               ? g_error_copy (error) : unreachable_error (error));
+  else if (!reply_ok (reply))
+    g_task_return_error (task, reply_error (reply, CONTEXT_REQUEST));
+  else
+    return FALSE;
+  return TRUE;
+}
+
 static void
 request_json_reply_cb (GObject      *source,
                        GAsyncResult *result,
@@ -1653,12 +1671,9 @@ request_json_reply_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(Reply) reply = api_request_finish (TRELLIS_SYNC (source), result, &error);
 
-  if (reply == NULL)
-    g_task_return_error (task, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                               ? g_steal_pointer (&error) : unreachable_error (error));
-  else if (!reply_ok (reply))
-    g_task_return_error (task, reply_error (reply, CONTEXT_REQUEST));
-  else if (reply->root == NULL && g_bytes_get_size (reply->body) > 0)
+  if (account_request_failed (task, reply, error))
+    return;
+  if (reply->root == NULL && g_bytes_get_size (reply->body) > 0)
     g_task_return_error (task, not_understood_error ());
   else
     g_task_return_pointer (task, reply->root != NULL ? json_node_ref (reply->root) : json_node_new (JSON_NODE_NULL),
@@ -1738,12 +1753,7 @@ request_text_reply_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(Reply) reply = api_request_finish (TRELLIS_SYNC (source), result, &error);
 
-  if (reply == NULL)
-    g_task_return_error (task, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                               ? g_steal_pointer (&error) : unreachable_error (error));
-  else if (!reply_ok (reply))
-    g_task_return_error (task, reply_error (reply, CONTEXT_REQUEST));
-  else
+  if (!account_request_failed (task, reply, error))
     g_task_return_pointer (task, g_bytes_ref (reply->body), (GDestroyNotify) g_bytes_unref);
 }
 

@@ -3482,12 +3482,6 @@ handle_join_page (Request *req)
 
 #define MAX_INSTITUTE_CERTIFICATES 5000
 
-static void
-cohorts_free (gpointer data)
-{
-  g_ptr_array_unref (data);
-}
-
 typedef struct
 {
   GPtrArray *cohorts;
@@ -3499,7 +3493,7 @@ cohort_list_free (gpointer data)
 {
   CohortList *list = data;
 
-  g_clear_pointer (&list->cohorts, cohorts_free);
+  g_clear_pointer (&list->cohorts, g_ptr_array_unref);
   g_free (list);
 }
 
