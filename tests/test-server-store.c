@@ -1250,7 +1250,9 @@ run_cli (CliResult  *result,
 {
   const char *server = g_getenv ("TRELLIS_SERVER");
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *input_path = NULL;
   g_autoptr(GError) error = NULL;
   va_list ap;
 
@@ -1262,11 +1264,16 @@ run_cli (CliResult  *result,
   va_end (ap);
   g_ptr_array_add (args, NULL);
 
-  process = g_subprocess_newv ((const char * const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  /* Standard input comes from a file, not a pipe: a command that fails before it reads its
+   * password would otherwise leave the test writing into a closed pipe (SIGPIPE). */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+  input_path = g_build_filename (g_get_user_cache_dir (), "cli-input", NULL);
+  g_assert_true (g_file_set_contents (input_path, input != NULL ? input : "", -1, NULL));
+  g_subprocess_launcher_set_stdin_file_path (launcher, input_path);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, &result->out, &result->err, &error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &result->out, &result->err, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
   result->status = g_subprocess_get_exit_status (process);
