@@ -428,7 +428,7 @@ set_up (void)
 
   /* As trs_serve_command() makes it. */
   fuzz.server = soup_server_new ("raw-paths", TRUE, NULL);
-  trs_api_attach (fuzz.api, fuzz.server);
+  trs_api_attach (fuzz.api, fuzz.server, 0);
   listen_idle ();
   g_signal_connect (fuzz.server, "request-finished", G_CALLBACK (request_finished_cb), NULL);
   fuzz.local = g_inet_socket_address_new_from_string ("127.0.0.1", 8080);

@@ -101,8 +101,8 @@ struct _TrsApi
   TrsClassroomHub *hub;
   char       *dummy_hash;
   GThreadPool *hash_pool;
-  guint       n_hashing;
-  guint       n_pending;
+  gint        n_hashing;    /* atomic: every listener thread counts */
+  gint        n_pending;    /* atomic */
   gboolean    log_requests;
 
   /* Certificates. Set before the server listens, read-only afterwards. */
@@ -141,6 +141,7 @@ typedef struct
   const char  *pattern;    /* also set when only the method is wrong */
   gsize        body_seen;
   gboolean     too_large;
+  Request     *req;        /* while the handler's request lives */
 } MessageInfo;
 
 struct _Request
@@ -152,8 +153,6 @@ struct _Request
   GHashTable        *query;
   char              *token;          /* never logged */
   TrsAccount        *account;        /* set once the token was checked */
-  gulong             finished_id;
-  gulong             disconnected_id;
   gboolean           finished;       /* the message must not be touched */
   gboolean           paused;
 
@@ -178,6 +177,30 @@ struct _Request
   TrLang             lang;
 };
 
+static GQuark message_info_quark (void);
+G_DEFINE_QUARK (trs-message-info, message_info)
+
+static MessageInfo *
+message_info (SoupServerMessage *msg)
+{
+  return g_object_get_qdata (G_OBJECT (msg), message_info_quark ());
+}
+
+/* The early handler made it, unless libsoup answered before it ran. */
+static MessageInfo *
+message_info_ensure (SoupServerMessage *msg)
+{
+  MessageInfo *info = message_info (msg);
+
+  if (info == NULL)
+    {
+      info = g_new0 (MessageInfo, 1);
+      info->start = g_get_monotonic_time ();
+      g_object_set_qdata_full (G_OBJECT (msg), message_info_quark (), info, g_free);
+    }
+  return info;
+}
+
 /* ----------------------------------------------------------------------- */
 /* Requests: their life, and their answers                                  */
 
@@ -188,15 +211,6 @@ secret_free (char *secret)
     return;
   sodium_memzero (secret, strlen (secret));
   g_free (secret);
-}
-
-static void
-message_finished_cb (SoupServerMessage *msg,
-                     gpointer           user_data)
-{
-  Request *req = user_data;
-
-  req->finished = TRUE;
 }
 
 static Request *
@@ -213,17 +227,16 @@ request_new (TrsApi            *api,
   req->route = route;
   req->param = param;
   req->query = query != NULL ? g_hash_table_ref (query) : NULL;
-  req->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (message_finished_cb), req);
-  req->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (message_finished_cb), req);
-  api->n_pending++;
+  /* request_finished_cb() tells it when the message is done with. */
+  message_info_ensure (msg)->req = req;
+  g_atomic_int_inc (&api->n_pending);
   return req;
 }
 
 static void
 request_free (Request *req)
 {
-  g_signal_handler_disconnect (req->msg, req->finished_id);
-  g_signal_handler_disconnect (req->msg, req->disconnected_id);
+  message_info (req->msg)->req = NULL;
   g_object_unref (req->msg);
   g_free (req->param);
   g_clear_pointer (&req->query, g_hash_table_unref);
@@ -241,7 +254,7 @@ request_free (Request *req)
   g_free (req->password_hash);
   g_clear_pointer (&req->login_account, trs_account_free);
   g_free (req->reason);
-  req->api->n_pending--;
+  g_atomic_int_dec_and_test (&req->api->n_pending);
   g_free (req);
 }
 
@@ -483,6 +496,7 @@ typedef struct
   ApiDone         done;
   const char     *token;
   guint           roles;
+  const TrsAccount *account;  /* when the request knows it already */
 } JobCall;
 
 typedef struct
@@ -515,40 +529,56 @@ role_bit (const char *role)
   return 0;
 }
 
-/* The token is looked up in the same job as the route's work, so that a
- * request costs one trip to the database thread, not two. */
+/* The account of @token, when its role is one of @roles. */
+static TrsAccount *
+authenticate (TrsStore    *store,
+              const char  *token,
+              guint        roles,
+              GError     **error)
+{
+  g_autoptr(TrsAccount) account = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  account = trs_store_account_by_token (store, token, &local_error);
+  if (account == NULL)
+    {
+      if (local_error == NULL ||
+          g_error_matches (local_error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND) ||
+          g_error_matches (local_error, TRS_STORE_ERROR, TRS_STORE_ERROR_EXPIRED))
+        g_set_error_literal (error, TRS_API_ERROR, TRS_API_ERROR_UNAUTHORIZED,
+                             "the token is unknown, expired or revoked");
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if ((role_bit (account->role) & roles) == 0)
+    {
+      g_set_error_literal (error, TRS_API_ERROR, TRS_API_ERROR_FORBIDDEN, "this account's role may not do this");
+      return NULL;
+    }
+  return g_steal_pointer (&account);
+}
+
+/* Looks the token up (unless the request already knows its account) and
+ * runs the route's work, in one job: a read costs one trip to the
+ * database, not two. */
 static gpointer
 job_run (TrsStore  *store,
          gpointer   data,
          GError   **error)
 {
   JobCall *call = data;
-  g_autoptr(TrsAccount) account = NULL;
+  g_autoptr(TrsAccount) looked_up = NULL;
+  const TrsAccount *account = call->account;
   JobResult *result;
   gpointer value = GINT_TO_POINTER (1);
 
-  if (call->roles != ROLES_PUBLIC)
+  if (call->roles != ROLES_PUBLIC && account == NULL)
     {
-      g_autoptr(GError) local_error = NULL;
-
-      account = trs_store_account_by_token (store, call->token, &local_error);
-      if (account == NULL)
-        {
-          if (local_error == NULL ||
-              g_error_matches (local_error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND) ||
-              g_error_matches (local_error, TRS_STORE_ERROR, TRS_STORE_ERROR_EXPIRED))
-            g_set_error_literal (error, TRS_API_ERROR, TRS_API_ERROR_UNAUTHORIZED,
-                                 "the token is unknown, expired or revoked");
-          else
-            g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      if ((role_bit (account->role) & call->roles) == 0)
-        {
-          g_set_error_literal (error, TRS_API_ERROR, TRS_API_ERROR_FORBIDDEN,
-                               "this account's role may not do this");
-          return NULL;
-        }
+      looked_up = authenticate (store, call->token, call->roles, error);
+      if (looked_up == NULL)
+        return NULL;
+      account = looked_up;
     }
   if (call->job != NULL)
     {
@@ -561,10 +591,27 @@ job_run (TrsStore  *store,
         }
     }
   result = g_new0 (JobResult, 1);
-  result->account = g_steal_pointer (&account);
+  result->account = g_steal_pointer (&looked_up);
   result->value = value;
   result->value_destroy = call->job != NULL ? call->value_destroy : NULL;
   return result;
+}
+
+/* Takes what @result holds, in place of what an earlier step of the
+ * request left. */
+static void
+request_take_result (Request   *req,
+                     JobResult *result)
+{
+  if (req->value != NULL && req->value_destroy != NULL)
+    req->value_destroy (req->value);
+  if (result->account != NULL)
+    {
+      g_clear_pointer (&req->account, trs_account_free);
+      req->account = g_steal_pointer (&result->account);
+    }
+  req->value = g_steal_pointer (&result->value);
+  req->value_destroy = result->value_destroy;
 }
 
 static void
@@ -579,18 +626,10 @@ job_done_cb (GObject      *source,
   JobResult *result;
 
   g_free (call);
+  /* The result stays the task's (trs-store.h). */
   result = trs_store_run_finish (req->api->store, res, &error);
   if (result != NULL)
-    {
-      /* The result stays the task's (trs-store.h); take what it holds, in
-       * place of what an earlier step of the request left. */
-      if (req->value != NULL && req->value_destroy != NULL)
-        req->value_destroy (req->value);
-      g_clear_pointer (&req->account, trs_account_free);
-      req->account = g_steal_pointer (&result->account);
-      req->value = g_steal_pointer (&result->value);
-      req->value_destroy = result->value_destroy;
-    }
+    request_take_result (req, result);
   if (req->finished)
     {
       request_free (req);
@@ -599,8 +638,31 @@ job_done_cb (GObject      *source,
   done (req, req->value, error);
 }
 
+/* On a route that needs a token, looks it up now, on this thread: a write
+ * then costs the worker, which every write waits for, only the write.
+ * FALSE when it answered. */
+static gboolean
+request_authenticate (Request *req)
+{
+  JobCall call = { .req = req, .token = req->token, .roles = req->route->roles };
+  g_autoptr(GError) error = NULL;
+  JobResult *result;
+
+  if (req->route->roles == ROLES_PUBLIC || req->account != NULL)
+    return TRUE;
+  result = trs_store_read_now (req->api->store, job_run, &call, &error);
+  if (result == NULL)
+    {
+      request_reply_failure (req, error);
+      return FALSE;
+    }
+  request_take_result (req, result);
+  job_result_free (result);
+  return TRUE;
+}
+
 /* Checks the token (on routes that need one) and runs @job on the database
- * thread; then @done on the main context. */
+ * thread; then @done on this thread's main context. */
 static void
 request_run (Request        *req,
              TrsJobKind      kind,
@@ -615,6 +677,8 @@ request_run (Request        *req,
       request_free (req);
       return;
     }
+  if (kind == TRS_JOB_WRITE && !request_authenticate (req))
+    return;
   call = g_new0 (JobCall, 1);
   call->req = req;
   call->job = job;
@@ -622,9 +686,39 @@ request_run (Request        *req,
   call->done = done;
   call->token = req->token;
   call->roles = req->route->roles;
+  call->account = req->account;
   request_pause (req);
   trs_store_run_async (req->api->store, kind, job_run, call, NULL, job_result_free, NULL,
                        job_done_cb, call);
+}
+
+/* Like request_run() for a short read (a few indexed rows), which runs at
+ * once on this thread (trs_store_read_now()). */
+static void
+request_read_now (Request        *req,
+                  ApiJob          job,
+                  GDestroyNotify  value_destroy,
+                  ApiDone         done)
+{
+  JobCall call = {
+    .req = req, .job = job, .value_destroy = value_destroy, .done = done,
+    .token = req->token, .roles = req->route->roles, .account = req->account,
+  };
+  g_autoptr(GError) error = NULL;
+  JobResult *result;
+
+  if (req->finished)
+    {
+      request_free (req);
+      return;
+    }
+  result = trs_store_read_now (req->api->store, job_run, &call, &error);
+  if (result != NULL)
+    {
+      request_take_result (req, result);
+      job_result_free (result);
+    }
+  done (req, req->value, error);
 }
 
 /* ----------------------------------------------------------------------- */
@@ -683,12 +777,12 @@ request_run_hashing (Request             *req,
       request_free (req);
       return;
     }
-  if (req->api->n_hashing >= MAX_HASHING)
+  if (g_atomic_int_add (&req->api->n_hashing, 1) >= MAX_HASHING)
     {
+      g_atomic_int_dec_and_test (&req->api->n_hashing);
       request_reply_retry (req, 1, "the server is busy; try again in a moment");
       return;
     }
-  req->api->n_hashing++;
   request_pause (req);
   req->hash_func = func;
   task = g_task_new (NULL, NULL, callback, req);
@@ -1025,7 +1119,7 @@ enrol_hashed_cb (GObject      *source,
   Request *req = user_data;
   g_autoptr(GError) error = NULL;
 
-  req->api->n_hashing--;
+  g_atomic_int_dec_and_test (&req->api->n_hashing);
   req->password_hash = g_task_propagate_pointer (G_TASK (result), &error);
   if (req->password_hash == NULL)
     {
@@ -1115,7 +1209,7 @@ login_verified_cb (GObject      *source,
   TrsApi *api = req->api;
   gboolean right;
 
-  api->n_hashing--;
+  g_atomic_int_dec_and_test (&api->n_hashing);
   right = g_task_propagate_boolean (G_TASK (result), NULL) && req->login_account != NULL;
   if (!right)
     {
@@ -1206,7 +1300,7 @@ handle_login (Request *req)
   /* Counted as failed until it succeeds, so that guesses sent all at once
    * cannot slip past the account's limit while they are being checked. */
   trs_limits_failed (req->api->limits, req->email, NULL, g_get_monotonic_time ());
-  request_run (req, TRS_JOB_READ, login_lookup_job, lookup_free, login_lookup_done);
+  request_read_now (req, login_lookup_job, lookup_free, login_lookup_done);
 }
 
 /* ----------------------------------------------------------------------- */
@@ -1532,7 +1626,7 @@ handle_pull (Request *req)
       !query_int (req, "limit", 1, MAX_EVENTS, DEFAULT_PULL_LIMIT, &limit))
     return;
   req->limit = (guint) limit;
-  request_run (req, TRS_JOB_READ, pull_job, page_free, pull_done);
+  request_read_now (req, pull_job, page_free, pull_done);
 }
 
 static gpointer
@@ -1593,7 +1687,7 @@ progress_done (Request      *req,
 static void
 handle_progress (Request *req)
 {
-  request_run (req, TRS_JOB_READ, progress_job, (GDestroyNotify) g_ptr_array_unref, progress_done);
+  request_read_now (req, progress_job, (GDestroyNotify) g_ptr_array_unref, progress_done);
 }
 
 /* ----------------------------------------------------------------------- */
@@ -1624,7 +1718,7 @@ courses_done (Request      *req,
 static void
 handle_courses (Request *req)
 {
-  request_run (req, TRS_JOB_READ, NULL, NULL, courses_done);
+  request_read_now (req, NULL, NULL, courses_done);
 }
 
 static void
@@ -1653,7 +1747,7 @@ course_done (Request      *req,
 static void
 handle_course (Request *req)
 {
-  request_run (req, TRS_JOB_READ, NULL, NULL, course_done);
+  request_read_now (req, NULL, NULL, course_done);
 }
 
 typedef struct
@@ -1877,6 +1971,7 @@ package_done (Request      *req,
       return;
     }
   /* Reading and encoding the files is slow work: not on the main context. */
+  request_pause (req);
   task = g_task_new (NULL, NULL, package_built_cb, req);
   g_task_set_source_tag (task, package_done);
   g_task_set_task_data (task, g_object_ref (course), g_object_unref);
@@ -1886,7 +1981,7 @@ package_done (Request      *req,
 static void
 handle_package (Request *req)
 {
-  request_run (req, TRS_JOB_READ, NULL, NULL, package_done);
+  request_read_now (req, NULL, NULL, package_done);
 }
 
 /* ----------------------------------------------------------------------- */
@@ -2397,7 +2492,7 @@ certificates_done (Request      *req,
 static void
 handle_certificates (Request *req)
 {
-  request_run (req, TRS_JOB_READ, certificates_job, (GDestroyNotify) g_ptr_array_unref, certificates_done);
+  request_read_now (req, certificates_job, (GDestroyNotify) g_ptr_array_unref, certificates_done);
 }
 
 /* GET /api/v1/certificates/{id}/status and GET /verify/{id} */
@@ -2459,7 +2554,7 @@ certificate_status_done (Request      *req,
 static void
 handle_certificate_status (Request *req)
 {
-  request_run (req, TRS_JOB_READ, certificate_find_job, (GDestroyNotify) trs_certificate_free,
+  request_read_now (req, certificate_find_job, (GDestroyNotify) trs_certificate_free,
                certificate_status_done);
 }
 
@@ -2521,7 +2616,7 @@ handle_verify (Request *req)
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
 
   req->lang = trs_accept_language (soup_message_headers_get_list (headers, "Accept-Language"));
-  request_run (req, TRS_JOB_READ, certificate_find_job, (GDestroyNotify) trs_certificate_free, verify_done);
+  request_read_now (req, certificate_find_job, (GDestroyNotify) trs_certificate_free, verify_done);
 }
 
 /* POST /api/v1/certificates/{id}/revoke */
@@ -2728,7 +2823,7 @@ jwks_done (Request      *req,
 static void
 handle_jwks (Request *req)
 {
-  request_run (req, TRS_JOB_READ, jwks_job, (GDestroyNotify) g_ptr_array_unref, jwks_done);
+  request_read_now (req, jwks_job, (GDestroyNotify) g_ptr_array_unref, jwks_done);
 }
 
 /* ----------------------------------------------------------------------- */
@@ -2775,7 +2870,7 @@ health_done (Request      *req,
 static void
 handle_health (Request *req)
 {
-  request_run (req, TRS_JOB_READ, count_accounts_job, g_free, health_done);
+  request_read_now (req, count_accounts_job, g_free, health_done);
 }
 
 static void
@@ -2795,7 +2890,7 @@ metrics_done (Request      *req,
 static void
 handle_metrics (Request *req)
 {
-  request_run (req, TRS_JOB_READ, count_accounts_job, g_free, metrics_done);
+  request_read_now (req, count_accounts_job, g_free, metrics_done);
 }
 
 /* ----------------------------------------------------------------------- */
@@ -2968,7 +3063,7 @@ classroom_get_job (TrsStore          *store,
 static void
 handle_classroom_get (Request *req)
 {
-  request_run (req, TRS_JOB_READ, classroom_get_job, (GDestroyNotify) trs_classroom_free, classroom_done);
+  request_read_now (req, classroom_get_job, (GDestroyNotify) trs_classroom_free, classroom_done);
 }
 
 /* Appends the step {"node": NODE, "choice": CHOICE} to the JSON array @path. */
@@ -3354,18 +3449,19 @@ upgrade_wrote_cb (SoupServerMessage *msg,
 {
   Upgrade *upgrade = user_data;
   g_autoptr(GIOStream) stream = NULL;
-  g_autoptr(SoupWebsocketConnection) connection = NULL;
   g_autofree char *first = NULL;
 
   if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
     return;
   stream = soup_server_message_steal_connection (msg);
-  connection = soup_websocket_connection_new (stream, soup_server_message_get_uri (msg),
-                                              SOUP_WEBSOCKET_CONNECTION_SERVER, NULL, NULL, NULL);
   first = classroom_render (upgrade->classroom, &upgrade->viewer, upgrade->api);
-  if (first == NULL ||
-      !trs_classroom_hub_add (upgrade->api->hub, upgrade->classroom, &upgrade->viewer, connection, first))
-    soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, "too many live views");
+  if (first == NULL)
+    {
+      g_io_stream_close (stream, NULL, NULL);
+      return;
+    }
+  trs_classroom_hub_adopt (upgrade->api->hub, g_steal_pointer (&upgrade->classroom), &upgrade->viewer, stream,
+                           soup_server_message_get_uri (msg), first);
 }
 
 static void
@@ -3412,7 +3508,7 @@ classroom_live_done (Request      *req,
 static void
 handle_classroom_live (Request *req)
 {
-  request_run (req, TRS_JOB_READ, classroom_get_job, (GDestroyNotify) trs_classroom_free, classroom_live_done);
+  request_read_now (req, classroom_get_job, (GDestroyNotify) trs_classroom_free, classroom_live_done);
 }
 
 /* The live views' owner: reads the session again, then sends it. */
@@ -3553,7 +3649,7 @@ cohorts_done (Request      *req,
 static void
 handle_cohorts (Request *req)
 {
-  request_run (req, TRS_JOB_READ, cohorts_job, cohort_list_free, cohorts_done);
+  request_read_now (req, cohorts_job, cohort_list_free, cohorts_done);
 }
 
 /* ?cohort=NAME_OR_ID&since=YYYY-MM-DD, into req->name and req->after (ms).
@@ -3814,22 +3910,6 @@ find_route (const char  *method,
   return NULL;
 }
 
-static GQuark
-message_info_quark (void)
-{
-  static GQuark quark;
-
-  if (quark == 0)
-    quark = g_quark_from_static_string ("trs-message-info");
-  return quark;
-}
-
-static MessageInfo *
-message_info (SoupServerMessage *msg)
-{
-  return g_object_get_qdata (G_OBJECT (msg), message_info_quark ());
-}
-
 static void
 refuse_too_large (SoupServerMessage *msg,
                   MessageInfo       *info)
@@ -3963,12 +4043,15 @@ request_finished_cb (SoupServer        *server,
                      gpointer           user_data)
 {
   TrsApi *self = user_data;
+  guint listener = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (server), "trs-listener"));
   MessageInfo *info = message_info (msg);
   const char *route = info != NULL && info->pattern != NULL ? info->pattern : unmatched;
   guint status = soup_server_message_get_status (msg);
   double seconds = info != NULL ? (g_get_monotonic_time () - info->start) / (double) G_USEC_PER_SEC : 0.0;
 
-  trs_metrics_observe_request (self->metrics, route, status, seconds);
+  if (info != NULL && info->req != NULL)
+    info->req->finished = TRUE;
+  trs_metrics_observe_request (self->metrics, listener, route, status, seconds);
   if (self->log_requests)
     g_printerr ("%s %s %u %.1f ms\n", soup_server_message_get_method (msg), route, status, seconds * 1000.0);
 }
@@ -4026,7 +4109,7 @@ trs_api_free (TrsApi *self)
 {
   if (self == NULL)
     return;
-  g_warn_if_fail (self->n_pending == 0);
+  g_warn_if_fail (g_atomic_int_get (&self->n_pending) == 0);
   g_thread_pool_free (self->hash_pool, FALSE, TRUE);
   g_ptr_array_unref (self->courses);
   trs_limits_free (self->limits);
@@ -4045,11 +4128,13 @@ trs_api_free (TrsApi *self)
 
 void
 trs_api_attach (TrsApi     *self,
-                SoupServer *server)
+                SoupServer *server,
+                guint       listener)
 {
   g_return_if_fail (self != NULL);
   g_return_if_fail (SOUP_IS_SERVER (server));
 
+  g_object_set_data (G_OBJECT (server), "trs-listener", GUINT_TO_POINTER (listener));
   soup_server_add_early_handler (server, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (server, NULL, handler_cb, self, NULL);
   g_signal_connect (server, "request-finished", G_CALLBACK (request_finished_cb), self);
@@ -4060,7 +4145,7 @@ guint
 trs_api_get_n_pending (TrsApi *self)
 {
   g_return_val_if_fail (self != NULL, 0);
-  return self->n_pending;
+  return (guint) g_atomic_int_get (&self->n_pending);
 }
 
 static int

@@ -24,9 +24,12 @@ TrsApi *trs_api_new           (TrsStore    *store,
                                GError     **error);
 void    trs_api_free          (TrsApi      *self);
 
-/* Adds the handlers to @server; call once, on the server's main context. */
+/* Adds the handlers to @server; call once, on the server's main context.
+ * Several servers, each on its own thread, may share one TrsApi; @listener
+ * numbers them in the metrics. */
 void    trs_api_attach        (TrsApi      *self,
-                               SoupServer  *server);
+                               SoupServer  *server,
+                               guint        listener);
 
 /* Certificates: the learning paths (TrLearningPath*, whose courses are among
  * the catalogue's) and the address that certificates and their QR codes
@@ -44,7 +47,7 @@ gboolean trs_api_load_signing_key (TrsApi      *self,
                                    GError     **error);
 
 /* Requests still waiting for the database or a hashing thread: the server
- * runs its main context until this is 0 before it closes the store. */
+ * lets its listeners run until this is 0 before it closes the store. */
 guint   trs_api_get_n_pending (TrsApi      *self);
 
 G_END_DECLS

@@ -37,6 +37,7 @@ struct _Room
 
 struct _TrsClassroomHub
 {
+  GMainContext  *context;         /* where the hub runs */
   TrsHubRefresh  refresh;
   gpointer       user_data;
   GHashTable    *rooms;           /* id → Room* */
@@ -75,6 +76,7 @@ trs_classroom_hub_new (TrsHubRefresh refresh,
 {
   TrsClassroomHub *self = g_new0 (TrsClassroomHub, 1);
 
+  self->context = g_main_context_ref_thread_default ();
   self->refresh = refresh;
   self->user_data = user_data;
   self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, room_free);
@@ -87,6 +89,7 @@ trs_classroom_hub_free (TrsClassroomHub *self)
   if (self == NULL)
     return;
   g_hash_table_unref (self->rooms);
+  g_main_context_unref (self->context);
   g_free (self);
 }
 
@@ -116,13 +119,13 @@ socket_closed_cb (SoupWebsocketConnection *connection,
 }
 
 /* Takes a reference to @connection and sends it @first_message. FALSE when
- * the hub is full; the caller closes the socket then. */
-gboolean
-trs_classroom_hub_add (TrsClassroomHub         *self,
-                       const TrsClassroom      *classroom,
-                       const TrsAccount        *viewer,
-                       SoupWebsocketConnection *connection,
-                       const char              *first_message)
+ * the hub is full. */
+static gboolean
+hub_add (TrsClassroomHub         *self,
+         const TrsClassroom      *classroom,
+         const TrsAccount        *viewer,
+         SoupWebsocketConnection *connection,
+         const char              *first_message)
 {
   Room *room;
   Socket *socket;
@@ -156,6 +159,67 @@ trs_classroom_hub_add (TrsClassroomHub         *self,
   return TRUE;
 }
 
+typedef struct
+{
+  TrsClassroomHub *hub;
+  TrsClassroom    *classroom;
+  TrsAccount       viewer;
+  GIOStream       *stream;
+  GUri            *uri;
+  char            *first_message;
+} Adoption;
+
+static void
+adoption_free (gpointer data)
+{
+  Adoption *adoption = data;
+
+  trs_classroom_free (adoption->classroom);
+  g_free (adoption->viewer.role);
+  g_object_unref (adoption->stream);
+  g_uri_unref (adoption->uri);
+  g_free (adoption->first_message);
+  g_free (adoption);
+}
+
+static gboolean
+adopt_cb (gpointer data)
+{
+  Adoption *adoption = data;
+  /* Made here, so that the socket's sources are on the hub's context. */
+  g_autoptr(SoupWebsocketConnection) connection =
+    soup_websocket_connection_new (adoption->stream, adoption->uri, SOUP_WEBSOCKET_CONNECTION_SERVER,
+                                   NULL, NULL, NULL);
+
+  if (!hub_add (adoption->hub, adoption->classroom, &adoption->viewer, connection, adoption->first_message))
+    soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, "too many live views");
+  return G_SOURCE_REMOVE;
+}
+
+/* Watches @classroom (taken) for @viewer over @stream, the connection of a
+ * WebSocket handshake that succeeded on any thread, starting with
+ * @first_message; closes it when the hub is full. */
+void
+trs_classroom_hub_adopt (TrsClassroomHub    *self,
+                         TrsClassroom       *classroom,
+                         const TrsAccount   *viewer,
+                         GIOStream          *stream,
+                         GUri               *uri,
+                         const char         *first_message)
+{
+  Adoption *adoption = g_new0 (Adoption, 1);
+
+  adoption->hub = self;
+  adoption->classroom = classroom;
+  adoption->viewer.id = viewer->id;
+  adoption->viewer.institute_id = viewer->institute_id;
+  adoption->viewer.role = g_strdup (viewer->role);
+  adoption->stream = g_object_ref (stream);
+  adoption->uri = g_uri_ref (uri);
+  adoption->first_message = g_strdup (first_message);
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, adopt_cb, adoption, adoption_free);
+}
+
 static gboolean
 publish_cb (gpointer user_data)
 {
@@ -166,16 +230,82 @@ publish_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+room_changed (Room *room)
+{
+  GSource *source;
+
+  if (room->publish_source != 0)
+    return;
+  source = g_timeout_source_new (PUBLISH_DELAY_MS);
+  g_source_set_callback (source, publish_cb, room, NULL);
+  room->publish_source = g_source_attach (source, room->hub->context);
+  g_source_unref (source);
+}
+
+/* A change, carried to the hub's context. */
+typedef struct
+{
+  TrsClassroomHub *hub;
+  char            *classroom_id;   /* or NULL, and: */
+  gint64           account_id;
+} Change;
+
+static void
+change_free (gpointer data)
+{
+  Change *change = data;
+
+  g_free (change->classroom_id);
+  g_free (change);
+}
+
+static gboolean
+change_cb (gpointer data)
+{
+  Change *change = data;
+  GHashTableIter iter;
+  Room *room;
+
+  if (change->classroom_id != NULL)
+    {
+      room = g_hash_table_lookup (change->hub->rooms, change->classroom_id);
+      if (room != NULL)
+        room_changed (room);
+      return G_SOURCE_REMOVE;
+    }
+  g_hash_table_iter_init (&iter, change->hub->rooms);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &room))
+    for (guint i = 0; i < room->participants->len; i++)
+      if (g_array_index (room->participants, gint64, i) == change->account_id)
+        {
+          room_changed (room);
+          break;
+        }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hub_change (TrsClassroomHub *self,
+            const char      *classroom_id,
+            gint64           account_id)
+{
+  Change *change = g_new0 (Change, 1);
+
+  change->hub = self;
+  change->classroom_id = g_strdup (classroom_id);
+  change->account_id = account_id;
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, change_cb, change, change_free);
+}
+
 /* Something of the session changed: its watchers get it shortly. */
 void
 trs_classroom_hub_changed (TrsClassroomHub *self,
                            const char      *classroom_id)
 {
-  Room *room = g_hash_table_lookup (self->rooms, classroom_id);
+  g_return_if_fail (classroom_id != NULL);
 
-  if (room == NULL || room->publish_source != 0)
-    return;
-  room->publish_source = g_timeout_add (PUBLISH_DELAY_MS, publish_cb, room);
+  hub_change (self, classroom_id, 0);
 }
 
 /* The account stored events or reported presence: the sessions it takes
@@ -184,17 +314,7 @@ void
 trs_classroom_hub_account_changed (TrsClassroomHub *self,
                                    gint64           account_id)
 {
-  GHashTableIter iter;
-  Room *room;
-
-  g_hash_table_iter_init (&iter, self->rooms);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &room))
-    for (guint i = 0; i < room->participants->len; i++)
-      if (g_array_index (room->participants, gint64, i) == account_id)
-        {
-          trs_classroom_hub_changed (self, room->id);
-          break;
-        }
+  hub_change (self, NULL, account_id);
 }
 
 /* Sends each watcher of @classroom what it may see; after the end of the

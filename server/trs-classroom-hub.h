@@ -1,7 +1,9 @@
 /* trs-classroom-hub.h: the live views of classroom sessions, over WebSockets
  *
- * Runs on the server's main context. The hub knows which sockets watch which
- * session and who takes part in it; when something changes it asks its owner
+ * Runs on the context it was made in (the server's main context); the
+ * functions marked so may be called from any thread. The hub knows which
+ * sockets watch which session and who takes part in it; when something
+ * changes it asks its owner
  * (once per short interval, however many changes came) to read the session
  * again, and sends each socket the session as its viewer may see it.
  *
@@ -29,10 +31,12 @@ typedef char *(*TrsHubRender) (const TrsClassroom *classroom,
 TrsClassroomHub *trs_classroom_hub_new             (TrsHubRefresh            refresh,
                                                     gpointer                 user_data);
 void             trs_classroom_hub_free            (TrsClassroomHub         *self);
-gboolean         trs_classroom_hub_add             (TrsClassroomHub         *self,
-                                                    const TrsClassroom      *classroom,
+/* These three, from any thread. */
+void             trs_classroom_hub_adopt           (TrsClassroomHub         *self,
+                                                    TrsClassroom            *classroom,
                                                     const TrsAccount        *viewer,
-                                                    SoupWebsocketConnection *connection,
+                                                    GIOStream               *stream,
+                                                    GUri                    *uri,
                                                     const char              *first_message);
 void             trs_classroom_hub_changed         (TrsClassroomHub         *self,
                                                     const char              *classroom_id);

@@ -14,6 +14,7 @@
 
 struct _TrsLimits
 {
+  GMutex      mutex;       /* every listener thread counts */
   guint       account_max;
   guint       address_max;
   gint64      window;
@@ -27,10 +28,12 @@ trs_limits_new (guint  account_max,
                 guint  address_max,
                 gint64 window_us)
 {
-  TrsLimits *self = g_new0 (TrsLimits, 1);
+  TrsLimits *self;
 
   g_return_val_if_fail (account_max > 0 && address_max > 0 && window_us > 0, NULL);
 
+  self = g_new0 (TrsLimits, 1);
+  g_mutex_init (&self->mutex);
   self->account_max = account_max;
   self->address_max = address_max;
   self->window = window_us;
@@ -46,6 +49,7 @@ trs_limits_free (TrsLimits *self)
     return;
   g_hash_table_unref (self->accounts);
   g_hash_table_unref (self->addresses);
+  g_mutex_clear (&self->mutex);
   g_free (self);
 }
 
@@ -103,6 +107,7 @@ trs_limits_check (TrsLimits  *self,
   guint wait = 0;
 
   g_return_val_if_fail (self != NULL, FALSE);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
   if (account != NULL)
     {
@@ -162,6 +167,7 @@ trs_limits_failed (TrsLimits  *self,
                    gint64      now)
 {
   g_return_if_fail (self != NULL);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
   if (now - self->last_sweep > SWEEP_INTERVAL_US ||
       (now - self->last_sweep > G_USEC_PER_SEC &&
@@ -184,6 +190,7 @@ trs_limits_succeeded (TrsLimits  *self,
   g_autofree char *key = NULL;
 
   g_return_if_fail (self != NULL);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
   if (account == NULL)
     return;

@@ -25,7 +25,9 @@ typedef struct
 
 struct _TrsMetrics
 {
+  GMutex      mutex;       /* every listener thread counts */
   GHashTable *routes;   /* route → RouteStats* */
+  GArray     *listeners;   /* guint64 requests, by listener */
   guint64     events;
   gint64      accounts;
 };
@@ -42,7 +44,9 @@ trs_metrics_new (void)
 {
   TrsMetrics *self = g_new0 (TrsMetrics, 1);
 
+  g_mutex_init (&self->mutex);
   self->routes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) route_stats_free);
+  self->listeners = g_array_new (FALSE, TRUE, sizeof (guint64));
   return self;
 }
 
@@ -52,11 +56,14 @@ trs_metrics_free (TrsMetrics *self)
   if (self == NULL)
     return;
   g_hash_table_unref (self->routes);
+  g_array_unref (self->listeners);
+  g_mutex_clear (&self->mutex);
   g_free (self);
 }
 
 void
 trs_metrics_observe_request (TrsMetrics *self,
+                             guint       listener,
                              const char *route,
                              guint       status,
                              double      seconds)
@@ -66,6 +73,11 @@ trs_metrics_observe_request (TrsMetrics *self,
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (route != NULL);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  if (listener >= self->listeners->len)
+    g_array_set_size (self->listeners, listener + 1);
+  g_array_index (self->listeners, guint64, listener)++;
 
   stats = g_hash_table_lookup (self->routes, route);
   if (stats == NULL)
@@ -99,6 +111,7 @@ trs_metrics_add_events (TrsMetrics *self,
                         guint64     n)
 {
   g_return_if_fail (self != NULL);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   self->events += n;
 }
 
@@ -107,6 +120,7 @@ trs_metrics_set_events (TrsMetrics *self,
                         guint64     n)
 {
   g_return_if_fail (self != NULL);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   self->events = n;
 }
 
@@ -115,6 +129,7 @@ trs_metrics_set_accounts (TrsMetrics *self,
                           gint64      n)
 {
   g_return_if_fail (self != NULL);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   self->accounts = n;
 }
 
@@ -123,6 +138,7 @@ trs_metrics_add_accounts (TrsMetrics *self,
                           gint64      delta)
 {
   g_return_if_fail (self != NULL);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   self->accounts = MAX (0, self->accounts + delta);
 }
 
@@ -176,6 +192,7 @@ trs_metrics_render (TrsMetrics *self)
   guint n_routes;
 
   g_return_val_if_fail (self != NULL, NULL);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
   /* Sorted, so that scrapes and tests read a stable order. */
   routes = g_hash_table_get_keys_as_array (self->routes, &n_routes);
@@ -231,6 +248,13 @@ trs_metrics_render (TrsMetrics *self)
       append_label_value (out, stats->route);
       g_string_append_printf (out, "\"} %" G_GUINT64_FORMAT "\n", stats->count);
     }
+
+  g_string_append (out,
+                   "# HELP trellis_listener_requests_total HTTP requests answered, by listener thread.\n"
+                   "# TYPE trellis_listener_requests_total counter\n");
+  for (guint i = 0; i < self->listeners->len; i++)
+    g_string_append_printf (out, "trellis_listener_requests_total{listener=\"%u\"} %" G_GUINT64_FORMAT "\n", i,
+                            g_array_index (self->listeners, guint64, i));
 
   g_string_append_printf (out,
                           "# HELP trellis_events_stored_total Progress events stored.\n"

@@ -1,6 +1,6 @@
 /* trs-metrics.h: counters for Prometheus
  *
- * Used from the server's main context only.
+ * Safe to use from any thread.
  *
  * Copyright 2026 The Trellis developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,8 +17,10 @@ TrsMetrics *trs_metrics_new              (void);
 void        trs_metrics_free             (TrsMetrics *self);
 
 /* @route is a route pattern ("/api/v1/courses/{id}"), never a raw path, so
- * that the label set stays small; it must outlive @self (a static string). */
+ * that the label set stays small; it must outlive @self (a static string).
+ * @listener is the index of the listener thread that answered. */
 void        trs_metrics_observe_request  (TrsMetrics *self,
+                                          guint       listener,
                                           const char *route,
                                           guint       status,
                                           double      seconds);

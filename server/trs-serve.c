@@ -5,14 +5,11 @@
  */
 #define G_LOG_DOMAIN "trellis-server"
 
-#include <errno.h>
 #include <glib-unix.h>
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "tr-course-loader.h"
 #include "tr-learning-path.h"
@@ -20,12 +17,14 @@
 #include "trs-api.h"
 #include "trs-auth.h"
 #include "trs-catalogue.h"
+#include "trs-listener.h"
 #include "trs-metrics.h"
 #include "trs-serve.h"
 #include "trs-store.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
-#define LISTEN_BACKLOG 1024
+/* More listener threads than cores only add switching. */
+#define MAX_THREADS 64
 /* How long a stop waits for requests already at the database. */
 #define DRAIN_TIMEOUT_US (10 * G_USEC_PER_SEC)
 
@@ -69,168 +68,6 @@ invalid:
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                "--listen takes ADDRESS:PORT, for example 127.0.0.1:8080 or [::1]:0, not \"%s\"", text);
   return NULL;
-}
-
-/* libsoup's own listen() has a backlog of 10, too few under load; and
- * g_socket_bind() would reset socket options: so the socket is made here. */
-static GSocket *
-listen_socket_new (GInetSocketAddress  *address,
-                   GError             **error)
-{
-  struct sockaddr_storage native;
-  gsize length = g_socket_address_get_native_size (G_SOCKET_ADDRESS (address));
-  GSocketFamily family = g_socket_address_get_family (G_SOCKET_ADDRESS (address));
-  GSocket *socket_object;
-  int one = 1;
-  int fd;
-
-  if (!g_socket_address_to_native (G_SOCKET_ADDRESS (address), &native, sizeof native, error))
-    return NULL;
-  fd = socket (family == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "socket: %s", g_strerror (saved_errno));
-      return NULL;
-    }
-  if (setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-      bind (fd, (struct sockaddr *) &native, length) != 0 ||
-      listen (fd, LISTEN_BACKLOG) != 0)
-    {
-      int saved_errno = errno;
-
-      close (fd);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "cannot listen: %s",
-                   g_strerror (saved_errno));
-      return NULL;
-    }
-  socket_object = g_socket_new_from_fd (fd, error);
-  if (socket_object == NULL)
-    close (fd);
-  return socket_object;
-}
-
-/* libsoup 3.2 stops accepting for good when one accept () fails: its
- * listen_watch () then removes itself. Idle connections enough to run the
- * process out of file descriptors would leave the server deaf even after
- * they are gone. This second watch on the listening socket has a lower
- * priority than libsoup's, so it runs only when a connection waits that
- * libsoup no longer takes; it takes it in libsoup's place, and when
- * accept () fails, it waits a moment instead of giving up. */
-#define ACCEPT_RETRY_MS 100
-
-typedef struct
-{
-  SoupServer      *server;
-  GSocket         *socket;
-  GTlsCertificate *certificate;
-  GMainContext    *context;     /* the server's, where libsoup's watch runs too */
-  GSource         *source;      /* the watch, or the wait after a failure */
-  gboolean         failing;
-} Acceptor;
-
-static void acceptor_watch (Acceptor *acceptor);
-
-static gboolean
-acceptor_retry_cb (gpointer user_data)
-{
-  Acceptor *acceptor = user_data;
-
-  g_clear_pointer (&acceptor->source, g_source_unref);
-  acceptor_watch (acceptor);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-acceptor_ready_cb (GSocket      *socket,
-                   GIOCondition  condition,
-                   gpointer      user_data)
-{
-  Acceptor *acceptor = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) client = g_socket_accept (socket, NULL, &error);
-  g_autoptr(GIOStream) stream = NULL;
-  g_autoptr(GSocketAddress) local = NULL;
-  g_autoptr(GSocketAddress) remote = NULL;
-
-  if (client == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        return G_SOURCE_CONTINUE;
-      if (!acceptor->failing)
-        g_printerr ("trellis-server: cannot accept connections: %s; trying again\n", error->message);
-      acceptor->failing = TRUE;
-      g_clear_pointer (&acceptor->source, g_source_unref);
-      acceptor->source = g_timeout_source_new (ACCEPT_RETRY_MS);
-      g_source_set_callback (acceptor->source, acceptor_retry_cb, acceptor, NULL);
-      g_source_attach (acceptor->source, acceptor->context);
-      return G_SOURCE_REMOVE;
-    }
-  if (acceptor->failing)
-    g_printerr ("trellis-server: accepting connections again\n");
-  acceptor->failing = FALSE;
-
-  stream = G_IO_STREAM (g_socket_connection_factory_create_connection (client));
-  if (acceptor->certificate != NULL)
-    {
-      GIOStream *tls = g_tls_server_connection_new (stream, acceptor->certificate, &error);
-
-      if (tls == NULL)
-        {
-          g_printerr ("trellis-server: cannot start TLS on a connection: %s\n", error->message);
-          return G_SOURCE_CONTINUE;
-        }
-      g_object_unref (stream);
-      stream = tls;
-    }
-  local = g_socket_get_local_address (client, NULL);
-  remote = g_socket_get_remote_address (client, NULL);
-  if (!soup_server_accept_iostream (acceptor->server, stream, local, remote, &error))
-    g_printerr ("trellis-server: cannot take a connection: %s\n", error->message);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-acceptor_watch (Acceptor *acceptor)
-{
-  acceptor->source = g_socket_create_source (acceptor->socket, G_IO_IN, NULL);
-  g_source_set_priority (acceptor->source, G_PRIORITY_LOW);
-  g_source_set_callback (acceptor->source, G_SOURCE_FUNC (acceptor_ready_cb), acceptor, NULL);
-  g_source_attach (acceptor->source, acceptor->context);
-}
-
-static Acceptor *
-acceptor_new (SoupServer      *server,
-              GSocket         *socket,
-              GTlsCertificate *certificate)
-{
-  Acceptor *acceptor = g_new0 (Acceptor, 1);
-
-  acceptor->server = g_object_ref (server);
-  acceptor->socket = g_object_ref (socket);
-  acceptor->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
-  acceptor->context = g_main_context_ref_thread_default ();
-  g_socket_set_blocking (socket, FALSE);
-  acceptor_watch (acceptor);
-  return acceptor;
-}
-
-static void
-acceptor_free (Acceptor *acceptor)
-{
-  if (acceptor == NULL)
-    return;
-  if (acceptor->source != NULL)
-    {
-      g_source_destroy (acceptor->source);
-      g_source_unref (acceptor->source);
-    }
-  g_main_context_unref (acceptor->context);
-  g_object_unref (acceptor->server);
-  g_object_unref (acceptor->socket);
-  g_clear_object (&acceptor->certificate);
-  g_free (acceptor);
 }
 
 /* An http or https address without query or fragment, or NULL. */
@@ -305,6 +142,7 @@ trs_serve_command (int    argc,
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   g_autofree char *public_url_text = NULL;
+  int n_threads = -1;
   const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "The data folder (made by init)", "DIR" },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen_text, "Where to listen (" DEFAULT_LISTEN ")", "ADDR:PORT" },
@@ -313,6 +151,8 @@ trs_serve_command (int    argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "Its PEM private key", "FILE" },
     { "public-url", 0, 0, G_OPTION_ARG_STRING, &public_url_text,
       "The address certificates and their QR codes point to (http://LISTEN-ADDR:PORT)", "URL" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads,
+      "Threads that answer HTTP on the port (one per core)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- answer the Trellis API");
@@ -324,14 +164,12 @@ trs_serve_command (int    argc,
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *public_url = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(GSocket) listen_socket = NULL;
-  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GPtrArray) listeners = g_ptr_array_new_with_free_func ((GDestroyNotify) trs_listener_free);
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(TrsMetrics) metrics = NULL;
   g_autofree char *db_path = NULL;
   g_autofree char *host = NULL;
   g_autofree Counts *counts = NULL;
-  Acceptor *acceptor = NULL;
   TrsStore *store;
   TrsApi *api;
   guint sigint_id, sigterm_id, wake_id;
@@ -352,6 +190,13 @@ trs_serve_command (int    argc,
   if (data_dir == NULL)
     {
       g_printerr ("trellis-server serve: --data DIR is needed\n");
+      return 2;
+    }
+  if (n_threads == -1)
+    n_threads = MIN ((int) g_get_num_processors (), MAX_THREADS);
+  if (n_threads < 1 || n_threads > MAX_THREADS)
+    {
+      g_printerr ("trellis-server serve: --threads takes a number from 1 to %d\n", MAX_THREADS);
       return 2;
     }
   if ((tls_cert == NULL) != (tls_key == NULL))
@@ -424,32 +269,23 @@ trs_serve_command (int    argc,
       return 1;
     }
   trs_api_set_paths (api, paths);
-  /* Raw paths: routes match the path as sent, and libsoup does not answer
-   * "%2E%2E" paths itself with a bare 400; no path ever names a file. */
-  server = soup_server_new ("raw-paths", TRUE, "tls-certificate", certificate, NULL);
-  trs_api_attach (api, server);
 
-  listen_socket = listen_socket_new (address, &error);
-  if (listen_socket == NULL ||
-      !soup_server_listen_socket (server, listen_socket, certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0,
-                                  &error))
+  /* The first listener finds the port when it was 0; the others share it. */
+  for (int i = 0; i < n_threads; i++)
     {
-      g_printerr ("trellis-server serve: %s\n", error->message);
-      g_clear_object (&server);
-      trs_api_free (api);
-      trs_store_close (store);
-      return 1;
-    }
-  acceptor = acceptor_new (server, listen_socket, certificate);
-  bound = G_INET_SOCKET_ADDRESS (g_socket_get_local_address (listen_socket, &error));
-  if (bound == NULL)
-    {
-      g_printerr ("trellis-server serve: %s\n", error->message);
-      acceptor_free (acceptor);
-      g_clear_object (&server);
-      trs_api_free (api);
-      trs_store_close (store);
-      return 1;
+      TrsListener *listener = trs_listener_new (api, i, i == 0 ? address : bound, certificate, &error);
+
+      if (listener == NULL)
+        {
+          g_printerr ("trellis-server serve: %s\n", error->message);
+          g_ptr_array_set_size (listeners, 0);
+          trs_api_free (api);
+          trs_store_close (store);
+          return 1;
+        }
+      g_ptr_array_add (listeners, listener);
+      if (i == 0)
+        bound = g_object_ref (trs_listener_get_address (listener));
     }
   bound_address = g_object_ref (g_inet_socket_address_get_address (bound));
   host = g_inet_address_to_string (bound_address);
@@ -466,6 +302,16 @@ trs_serve_command (int    argc,
                     "address learners and employers reach\n", public_url);
     }
   trs_api_set_public_url (api, public_url);
+
+  for (guint i = 0; i < listeners->len; i++)
+    if (!trs_listener_start (g_ptr_array_index (listeners, i), &error))
+      {
+        g_printerr ("trellis-server serve: %s\n", error->message);
+        g_ptr_array_set_size (listeners, 0);
+        trs_api_free (api);
+        trs_store_close (store);
+        return 1;
+      }
 
   loop = g_main_loop_new (NULL, FALSE);
   sigint_id = g_unix_signal_add (SIGINT, quit_cb, loop);
@@ -486,8 +332,8 @@ trs_serve_command (int    argc,
    * given to the database, so that what was accepted gets committed. */
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
-  acceptor_free (acceptor);
-  soup_server_disconnect (server);
+  for (guint i = 0; i < listeners->len; i++)
+    trs_listener_stop_accepting (g_ptr_array_index (listeners, i));
   wake_id = g_timeout_add (100, wake_cb, NULL);
   deadline = g_get_monotonic_time () + DRAIN_TIMEOUT_US;
   while (trs_api_get_n_pending (api) > 0 && g_get_monotonic_time () < deadline)
@@ -496,7 +342,7 @@ trs_serve_command (int    argc,
   if (trs_api_get_n_pending (api) > 0)
     g_printerr ("trellis-server: stopping with %u requests unanswered\n", trs_api_get_n_pending (api));
 
-  g_clear_object (&server);
+  g_ptr_array_set_size (listeners, 0);
   trs_store_close (store);
   trs_api_free (api);
   return 0;

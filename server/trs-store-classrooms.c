@@ -106,7 +106,7 @@ trs_store_classroom_create (TrsStore          *store,
   g_autoptr(TrsStmt) stmt = NULL;
   g_autofree char *id = g_uuid_string_random ();
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   stmt = trs_store_statement (store,
                               "INSERT INTO classrooms (id, code, institute_id, trainer_id, trainer_name,"
@@ -216,7 +216,7 @@ trs_store_classroom_get (TrsStore    *store,
   g_autoptr(TrsClassroom) classroom = NULL;
   int rc;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   stmt = trs_store_statement (store,
                               "SELECT id, code, institute_id, coalesce(trainer_id, 0), trainer_name, course_id,"
@@ -274,7 +274,7 @@ trs_store_classroom_join (TrsStore          *store,
   gint64 ended;
   int rc;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   if (normal == NULL)
     {
@@ -338,7 +338,7 @@ trs_store_classroom_set_step (TrsStore    *store,
   g_autoptr(TrsStmt) stmt = NULL;
   g_autoptr(TrsStmt) drop = NULL;
 
-  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_in_job (store), FALSE);
 
   stmt = trs_store_statement (store,
                               "UPDATE classrooms SET step = step + 1, step_scenario = ?2, step_node = ?3,"
@@ -368,7 +368,7 @@ trs_store_classroom_set_revealed (TrsStore    *store,
 {
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_in_job (store), FALSE);
 
   stmt = trs_store_statement (store, "UPDATE classrooms SET step_revealed = ?2 WHERE id = ?1 AND ended = 0",
                               error);
@@ -390,7 +390,7 @@ trs_store_classroom_vote (TrsStore    *store,
 {
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_in_job (store), FALSE);
 
   stmt = trs_store_statement (store,
                               "INSERT INTO classroom_votes (classroom_id, step, account_id, choice)"
@@ -415,7 +415,7 @@ trs_store_classroom_presence (TrsStore    *store,
 {
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_in_job (store), FALSE);
 
   stmt = trs_store_statement (store,
                               "UPDATE classroom_participants SET last_seen = ?3, pending = ?4,"
@@ -442,7 +442,7 @@ trs_store_classroom_end (TrsStore    *store,
   g_autoptr(TrsStmt) stmt = NULL;
   g_autoptr(TrsStmt) drop = NULL;
 
-  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_in_job (store), FALSE);
 
   stmt = trs_store_statement (store, "UPDATE classrooms SET ended = ?2 WHERE id = ?1 AND ended = 0", error);
   if (stmt == NULL)
@@ -471,7 +471,7 @@ trs_store_classroom_attendance (TrsStore      *store,
   g_autoptr(TrsStmt) stmt = NULL;
   gint64 until = classroom->ended != 0 ? classroom->ended : now_ms ();
 
-  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_in_job (store), FALSE);
 
   stmt = trs_store_statement (store,
                               "SELECT verb, object, min(timestamp) AS first FROM events"

@@ -1,6 +1,6 @@
 /* trs-store-private.h: what the files of the store share (trs-store*.c)
  *
- * Everything here runs on the store's worker thread.
+ * Everything here runs inside a job (trs-store.h).
  *
  * Copyright 2026 The Trellis developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -18,7 +18,7 @@ G_BEGIN_DECLS
 typedef sqlite3_stmt TrsStmt;
 
 void      trs_stmt_release           (TrsStmt       *stmt);
-gboolean  trs_store_on_worker        (TrsStore      *store);
+gboolean  trs_store_in_job        (TrsStore      *store);
 gboolean  trs_store_set_sqlite_error (TrsStore      *store,
                                       GError       **error);
 TrsStmt  *trs_store_statement        (TrsStore      *store,

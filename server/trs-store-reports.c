@@ -95,7 +95,7 @@ trs_store_report_learners (TrsStore  *store,
   SharedStrings *shared = g_new0 (SharedStrings, 1);
   int rc;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   stmt = trs_store_statement (store,
     "SELECT a.id, a.public_id, a.name, c.name, m.course_id, m.verb, m.object, m.first_at, m.best_score"
@@ -161,7 +161,7 @@ trs_store_cohort_lookup (TrsStore    *store,
   gint64 id = 0;
   int rc;
 
-  g_return_val_if_fail (trs_store_on_worker (store), 0);
+  g_return_val_if_fail (trs_store_in_job (store), 0);
 
   stmt = trs_store_statement (store,
                               "SELECT id FROM cohorts WHERE institute_id = ?1 AND (name = ?2 OR CAST(id AS TEXT) = ?2)"
@@ -193,7 +193,7 @@ trs_store_cohort_list (TrsStore  *store,
   g_autoptr(GPtrArray) cohorts = g_ptr_array_new_with_free_func ((GDestroyNotify) trs_cohort_free);
   int rc;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   stmt = trs_store_statement (store,
                               "SELECT c.id, c.name, (SELECT count(*) FROM accounts AS a"
@@ -243,7 +243,7 @@ trs_store_institute_name (TrsStore  *store,
   g_autoptr(TrsStmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   stmt = trs_store_statement (store, "SELECT name FROM institutes WHERE id = ?1", error);
   if (stmt == NULL)

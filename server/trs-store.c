@@ -1,4 +1,5 @@
-/* trs-store.c: the server's sqlite database, owned by one worker thread
+/* trs-store.c: the server's sqlite database: one worker thread writes, and
+ * any thread may read on a connection of its own
  *
  * Copyright 2026 The Trellis developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -32,9 +33,18 @@
 
 G_DEFINE_QUARK (trs-store-error-quark, trs_store_error)
 
+/* One sqlite connection, used by one thread at a time. */
+typedef struct
+{
+  TrsStore   *store;
+  sqlite3    *db;
+  GHashTable *statements;     /* SQL text → sqlite3_stmt */
+} Connection;
+
 struct _TrsStore
 {
   GThread    *thread;
+  char       *path;
   gboolean    synchronous_full;
 
   GMutex      mutex;
@@ -42,10 +52,19 @@ struct _TrsStore
   GQueue      queue;          /* of Job */
   gboolean    stopping;
 
-  /* Touched by the worker thread only, once it runs. */
-  sqlite3    *db;
-  GHashTable *statements;     /* SQL text → sqlite3_stmt */
+  /* The worker's, for writes and queued reads. */
+  Connection *writer;
+
+  /* Read-only connections for trs_store_read_now(): one is taken for each
+   * read and given back, so there are as many as threads read at once. */
+  GMutex      readers_mutex;
+  GPtrArray  *idle_readers;   /* Connection* */
+  guint       n_readers;
 };
+
+/* The connection of the job running on this thread: the worker's for its
+ * whole life, a reader's for the length of one trs_store_read_now(). */
+static GPrivate current_connection;
 
 typedef struct
 {
@@ -80,6 +99,62 @@ static void
 stmt_finalize (gpointer stmt)
 {
   sqlite3_finalize (stmt);
+}
+
+static Connection *
+connection_new (TrsStore *store)
+{
+  Connection *connection = g_new0 (Connection, 1);
+
+  connection->store = store;
+  connection->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stmt_finalize);
+  return connection;
+}
+
+static void
+connection_free (Connection *connection)
+{
+  g_hash_table_unref (connection->statements);
+  if (connection->db != NULL && sqlite3_close (connection->db) != SQLITE_OK)
+    g_warning ("Could not close the database: %s", sqlite3_errmsg (connection->db));
+  g_free (connection);
+}
+
+static gboolean
+connection_open (Connection  *connection,
+                 int          flags,
+                 GError     **error)
+{
+  const char *path = connection->store->path;
+  int rc = sqlite3_open_v2 (path, &connection->db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, TRS_STORE_ERROR, TRS_STORE_ERROR_FAILED, "could not open %s: %s", path,
+                   connection->db != NULL ? sqlite3_errmsg (connection->db) : sqlite3_errstr (rc));
+      return FALSE;
+    }
+  sqlite3_extended_result_codes (connection->db, 1);
+  sqlite3_busy_timeout (connection->db, BUSY_TIMEOUT_MS);
+  return TRUE;
+}
+
+/* The connection of the job this thread runs for @store, or NULL. */
+static Connection *
+current (TrsStore *store)
+{
+  Connection *connection = g_private_get (&current_connection);
+
+  return connection != NULL && connection->store == store ? connection : NULL;
+}
+
+static sqlite3 *
+store_db (TrsStore *store)
+{
+  Connection *connection = current (store);
+
+  g_assert (connection != NULL);
+  return connection->db;
 }
 
 static const char schema_v1[] =
@@ -243,13 +318,13 @@ now_ms (void)
 sqlite3 *
 trs_store_get_db (TrsStore *store)
 {
-  return store->db;
+  return store_db (store);
 }
 
 gboolean
-trs_store_on_worker (TrsStore *store)
+trs_store_in_job (TrsStore *store)
 {
-  return store != NULL && g_thread_self () == store->thread;
+  return store != NULL && current (store) != NULL;
 }
 
 gboolean
@@ -258,7 +333,7 @@ trs_store_set_sqlite_error (TrsStore  *store,
 {
   int code = TRS_STORE_ERROR_FAILED;
 
-  switch (sqlite3_extended_errcode (store->db))
+  switch (sqlite3_extended_errcode (store_db (store)))
     {
     case SQLITE_CONSTRAINT_UNIQUE:
     case SQLITE_CONSTRAINT_PRIMARYKEY:
@@ -274,7 +349,7 @@ trs_store_set_sqlite_error (TrsStore  *store,
     default:
       break;
     }
-  g_set_error (error, TRS_STORE_ERROR, code, "database: %s", sqlite3_errmsg (store->db));
+  g_set_error (error, TRS_STORE_ERROR, code, "database: %s", sqlite3_errmsg (store_db (store)));
   return FALSE;
 }
 
@@ -285,23 +360,24 @@ trs_store_statement (TrsStore    *store,
                  const char  *sql,
                  GError     **error)
 {
+  Connection *connection = current (store);
   sqlite3_stmt *stmt;
 
-  g_assert (trs_store_on_worker (store));
+  g_assert (connection != NULL);
 
-  stmt = g_hash_table_lookup (store->statements, sql);
+  stmt = g_hash_table_lookup (connection->statements, sql);
   if (stmt != NULL)
     {
       /* A cached statement is used by one caller at a time. */
       g_assert (!sqlite3_stmt_busy (stmt));
       return stmt;
     }
-  if (sqlite3_prepare_v3 (store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v3 (connection->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
     {
       trs_store_set_sqlite_error (store, error);
       return NULL;
     }
-  g_hash_table_insert (store->statements, g_strdup (sql), stmt);
+  g_hash_table_insert (connection->statements, g_strdup (sql), stmt);
   return stmt;
 }
 
@@ -421,19 +497,22 @@ static void
 run_read (TrsStore *store,
           Job      *job)
 {
+  sqlite3 *db = store_db (store);
+
   job_run (store, job);
-  if (store->db != NULL && !sqlite3_get_autocommit (store->db))
+  if (db != NULL && !sqlite3_get_autocommit (db))
     {
       g_critical ("A database read job left a transaction open; rolling it back");
-      sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
     }
 }
 
 static void
 reset_busy_statements (TrsStore *store)
 {
-  for (sqlite3_stmt *stmt = sqlite3_next_stmt (store->db, NULL); stmt != NULL;
-       stmt = sqlite3_next_stmt (store->db, stmt))
+  sqlite3 *db = store_db (store);
+
+  for (sqlite3_stmt *stmt = sqlite3_next_stmt (db, NULL); stmt != NULL; stmt = sqlite3_next_stmt (db, stmt))
     if (sqlite3_stmt_busy (stmt))
       sqlite3_reset (stmt);
 }
@@ -454,6 +533,7 @@ static void
 run_write_group (TrsStore  *store,
                  GPtrArray *group)
 {
+  sqlite3 *db = store->writer->db;
   gboolean in_transaction = FALSE;
   guint first = 0;
 
@@ -476,13 +556,13 @@ run_write_group (TrsStore  *store,
 
       job_run (store, job);
 
-      if (sqlite3_get_autocommit (store->db))
+      if (sqlite3_get_autocommit (db))
         {
           /* sqlite rolled the whole transaction back (a full disk, an I/O
            * error): the jobs before this one are undone too. */
           g_autoptr(GError) lost = g_error_new (TRS_STORE_ERROR, TRS_STORE_ERROR_FAILED,
                                                 "the transaction was rolled back: %s",
-                                                sqlite3_errmsg (store->db));
+                                                sqlite3_errmsg (db));
 
           fail_range (group, first, i + 1, lost);
           in_transaction = FALSE;
@@ -503,8 +583,8 @@ run_write_group (TrsStore  *store,
           /* The job could not be undone alone: undo the whole group so far
            * rather than keep half of it. */
           g_warning ("Could not undo a failed database job: %s", undo_error->message);
-          if (!sqlite3_get_autocommit (store->db))
-            sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+          if (!sqlite3_get_autocommit (db))
+            sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
           fail_range (group, first, i + 1, undo_error);
           in_transaction = FALSE;
         }
@@ -518,22 +598,10 @@ run_write_group (TrsStore  *store,
       if (!store_exec (store, "COMMIT", &commit_error))
         {
           g_warning ("Could not commit %u database jobs: %s", group->len - first, commit_error->message);
-          if (!sqlite3_get_autocommit (store->db))
-            sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+          if (!sqlite3_get_autocommit (db))
+            sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
           fail_range (group, first, group->len, commit_error);
         }
-    }
-}
-
-static void
-store_teardown (TrsStore *store)
-{
-  g_clear_pointer (&store->statements, g_hash_table_unref);
-  if (store->db != NULL)
-    {
-      if (sqlite3_close (store->db) != SQLITE_OK)
-        g_warning ("Could not close the database: %s", sqlite3_errmsg (store->db));
-      store->db = NULL;
     }
 }
 
@@ -542,6 +610,8 @@ worker_main (gpointer user_data)
 {
   TrsStore *store = user_data;
   g_autoptr(GPtrArray) group = g_ptr_array_sized_new (MAX_GROUP);
+
+  g_private_set (&current_connection, store->writer);
 
   for (;;)
     {
@@ -589,7 +659,8 @@ worker_main (gpointer user_data)
         job_complete (g_ptr_array_index (group, i));
     }
 
-  store_teardown (store);
+  g_clear_pointer (&store->writer, connection_free);
+  g_private_set (&current_connection, NULL);
   return NULL;
 }
 
@@ -630,6 +701,7 @@ trs_store_run_async (TrsStore            *store,
   g_return_if_fail (store != NULL);
   g_return_if_fail (func != NULL);
   g_return_if_fail (kind == TRS_JOB_READ || kind == TRS_JOB_WRITE);
+  g_return_if_fail (!trs_store_in_job (store));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, trs_store_run_async);
@@ -681,7 +753,7 @@ trs_store_run_sync (TrsStore    *store,
   g_return_val_if_fail (func != NULL, NULL);
   g_return_val_if_fail (kind == TRS_JOB_READ || kind == TRS_JOB_WRITE, NULL);
   /* From the worker itself it would wait for ever. */
-  g_return_val_if_fail (!trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (!trs_store_in_job (store), NULL);
 
   g_mutex_init (&wait.mutex);
   g_cond_init (&wait.cond);
@@ -715,6 +787,81 @@ trs_store_run_sync (TrsStore    *store,
   return wait.result;
 }
 
+static Connection *
+reader_take (TrsStore  *store,
+             GError   **error)
+{
+  Connection *reader = NULL;
+
+  g_mutex_lock (&store->readers_mutex);
+  if (store->idle_readers->len > 0)
+    reader = g_ptr_array_steal_index_fast (store->idle_readers, store->idle_readers->len - 1);
+  g_mutex_unlock (&store->readers_mutex);
+  if (reader != NULL)
+    return reader;
+
+  reader = connection_new (store);
+  if (!connection_open (reader, SQLITE_OPEN_READONLY, error))
+    {
+      connection_free (reader);
+      return NULL;
+    }
+  g_mutex_lock (&store->readers_mutex);
+  store->n_readers++;
+  g_mutex_unlock (&store->readers_mutex);
+  return reader;
+}
+
+static void
+reader_give_back (TrsStore   *store,
+                  Connection *reader)
+{
+  g_mutex_lock (&store->readers_mutex);
+  g_ptr_array_add (store->idle_readers, reader);
+  g_mutex_unlock (&store->readers_mutex);
+}
+
+/* Runs @func on the calling thread, on a read-only connection of its own:
+ * with write-ahead logging readers wait neither for the worker's writes nor
+ * for each other, and a short read is answered without a trip to the worker
+ * and back. It sees every transaction committed before it started. Returns
+ * the job's result, owned by the caller. */
+gpointer
+trs_store_read_now (TrsStore    *store,
+                    TrsJobFunc   func,
+                    gpointer     data,
+                    GError     **error)
+{
+  Job job = { .kind = TRS_JOB_READ, .func = func, .data = data };
+  Connection *reader;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+  g_return_val_if_fail (!trs_store_in_job (store), NULL);
+
+  reader = reader_take (store, error);
+  if (reader == NULL)
+    return NULL;
+  g_private_set (&current_connection, reader);
+  /* One snapshot for the whole job, which also takes the file locks once
+   * rather than once per statement. */
+  if (store_exec (store, "BEGIN", &job.error))
+    {
+      job_run (store, &job);
+      reset_busy_statements (store);
+      if (!sqlite3_get_autocommit (reader->db))
+        store_exec (store, "COMMIT", NULL);
+    }
+  g_private_set (&current_connection, NULL);
+  reader_give_back (store, reader);
+  if (job.error != NULL)
+    {
+      g_propagate_error (error, job.error);
+      return NULL;
+    }
+  return job.result;
+}
+
 /* Opening */
 
 static char *
@@ -726,7 +873,7 @@ query_text (TrsStore    *store,
   char *text = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (store_db (store), sql, -1, &stmt, NULL) != SQLITE_OK)
     {
       trs_store_set_sqlite_error (store, error);
       return NULL;
@@ -747,7 +894,7 @@ exec_plain (TrsStore    *store,
             const char  *sql,
             GError     **error)
 {
-  if (sqlite3_exec (store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+  if (sqlite3_exec (store_db (store), sql, NULL, NULL, NULL) != SQLITE_OK)
     return trs_store_set_sqlite_error (store, error);
   return TRUE;
 }
@@ -805,8 +952,8 @@ migrate (TrsStore  *store,
   return TRUE;
 
 fail:
-  if (!sqlite3_get_autocommit (store->db))
-    sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+  if (!sqlite3_get_autocommit (store_db (store)))
+    sqlite3_exec (store_db (store), "ROLLBACK", NULL, NULL, NULL);
   return FALSE;
 }
 
@@ -830,21 +977,10 @@ open_job (TrsStore  *store,
           gpointer   data,
           GError   **error)
 {
-  const char *path = data;
   g_autofree char *journal_mode = NULL;
-  int rc;
 
-  rc = sqlite3_open_v2 (path, &store->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
-                        SQLITE_OPEN_NOFOLLOW, NULL);
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, TRS_STORE_ERROR, TRS_STORE_ERROR_FAILED, "could not open %s: %s", path,
-                   store->db != NULL ? sqlite3_errmsg (store->db) : sqlite3_errstr (rc));
-      return NULL;
-    }
-  sqlite3_extended_result_codes (store->db, 1);
-  sqlite3_busy_timeout (store->db, BUSY_TIMEOUT_MS);
+  if (!connection_open (store->writer, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error))
+    return NULL;
 
   journal_mode = query_text (store, "PRAGMA journal_mode = WAL", error);
   if (journal_mode == NULL)
@@ -852,14 +988,14 @@ open_job (TrsStore  *store,
   if (g_ascii_strcasecmp (journal_mode, "wal") != 0)
     {
       g_set_error (error, TRS_STORE_ERROR, TRS_STORE_ERROR_FAILED,
-                   "could not switch %s to write-ahead logging", path);
+                   "could not switch %s to write-ahead logging", store->path);
       return NULL;
     }
   if (!exec_plain (store, store->synchronous_full ? "PRAGMA synchronous = FULL"
                                                   : "PRAGMA synchronous = NORMAL", error) ||
       !exec_plain (store, "PRAGMA foreign_keys = ON", error))
     return NULL;
-  if (sqlite3_create_function (store->db, "trellis_event_counts", 2,
+  if (sqlite3_create_function (store->writer->db, "trellis_event_counts", 2,
                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
                                NULL, event_counts_sql, NULL, NULL) != SQLITE_OK)
     {
@@ -904,6 +1040,19 @@ create_private_file (const char  *path,
   return TRUE;
 }
 
+static void
+store_free (TrsStore *store)
+{
+  g_ptr_array_unref (store->idle_readers);
+  g_mutex_clear (&store->readers_mutex);
+  g_mutex_clear (&store->mutex);
+  g_cond_clear (&store->cond);
+  g_free (store->path);
+  g_free (store);
+}
+
+static gsize sqlite_configured;
+
 TrsStore *
 trs_store_open (const char  *path,
                 GError     **error)
@@ -916,12 +1065,23 @@ trs_store_open (const char  *path,
 
   if (!trs_auth_init (error) || !create_private_file (path, error))
     return NULL;
+  if (g_once_init_enter (&sqlite_configured))
+    {
+      /* Otherwise sqlite counts its memory under one global mutex, which
+       * the threads reading at once would take turns at on every
+       * allocation. Too late (and harmless) if sqlite is already in use. */
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      g_once_init_leave (&sqlite_configured, 1);
+    }
 
   store = g_new0 (TrsStore, 1);
+  store->path = g_strdup (path);
   g_mutex_init (&store->mutex);
   g_cond_init (&store->cond);
   g_queue_init (&store->queue);
-  store->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stmt_finalize);
+  store->writer = connection_new (store);
+  g_mutex_init (&store->readers_mutex);
+  store->idle_readers = g_ptr_array_new ();
   /* Benchmarks compare against the durability of a power cut. */
   synchronous = g_getenv ("TRELLIS_SYNCHRONOUS");
   store->synchronous_full = synchronous != NULL && g_ascii_strcasecmp (synchronous, "FULL") == 0;
@@ -929,13 +1089,11 @@ trs_store_open (const char  *path,
   store->thread = g_thread_try_new ("trs-store", worker_main, store, error);
   if (store->thread == NULL)
     {
-      g_hash_table_unref (store->statements);
-      g_mutex_clear (&store->mutex);
-      g_cond_clear (&store->cond);
-      g_free (store);
+      connection_free (store->writer);
+      store_free (store);
       return NULL;
     }
-  if (trs_store_run_sync (store, TRS_JOB_READ, open_job, (gpointer) path, error) == NULL)
+  if (trs_store_run_sync (store, TRS_JOB_READ, open_job, NULL, error) == NULL)
     {
       trs_store_close (store);
       return NULL;
@@ -948,7 +1106,7 @@ trs_store_close (TrsStore *store)
 {
   if (store == NULL)
     return;
-  g_return_if_fail (!trs_store_on_worker (store));
+  g_return_if_fail (!trs_store_in_job (store));
 
   g_mutex_lock (&store->mutex);
   store->stopping = TRUE;
@@ -958,9 +1116,10 @@ trs_store_close (TrsStore *store)
   /* The worker runs what is queued, then closes the database. */
   g_thread_join (store->thread);
 
-  g_mutex_clear (&store->mutex);
-  g_cond_clear (&store->cond);
-  g_free (store);
+  if (store->idle_readers->len != store->n_readers)
+    g_critical ("The database was closed during %u reads", store->n_readers - store->idle_readers->len);
+  g_ptr_array_foreach (store->idle_readers, (GFunc) (void (*) (void)) connection_free, NULL);
+  store_free (store);
 }
 
 /* Checking values */
@@ -1109,7 +1268,7 @@ trs_store_institute_create (TrsStore    *store,
   g_autofree char *clean = NULL;
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (trs_store_on_worker (store), 0);
+  g_return_val_if_fail (trs_store_in_job (store), 0);
 
   if ((clean = clean_name ("institute name", name, error)) == NULL)
     return 0;
@@ -1120,14 +1279,14 @@ trs_store_institute_create (TrsStore    *store,
   sqlite3_bind_int64 (stmt, 2, now_ms ());
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      if (sqlite3_extended_errcode (store->db) == SQLITE_CONSTRAINT_UNIQUE)
+      if (sqlite3_extended_errcode (store_db (store)) == SQLITE_CONSTRAINT_UNIQUE)
         g_set_error (error, TRS_STORE_ERROR, TRS_STORE_ERROR_CONFLICT,
                      "an institute named \"%s\" already exists", clean);
       else
         trs_store_set_sqlite_error (store, error);
       return 0;
     }
-  return sqlite3_last_insert_rowid (store->db);
+  return sqlite3_last_insert_rowid (store_db (store));
 }
 
 static gint64
@@ -1154,7 +1313,7 @@ trs_store_institute_find (TrsStore    *store,
   guint64 number;
   gint64 id;
 
-  g_return_val_if_fail (trs_store_on_worker (store), 0);
+  g_return_val_if_fail (trs_store_in_job (store), 0);
 
   if (name_or_id == NULL || !g_utf8_validate (name_or_id, -1, NULL))
     {
@@ -1204,7 +1363,7 @@ trs_store_cohort_ensure (TrsStore    *store,
   g_autoptr(GError) local_error = NULL;
   gint64 id;
 
-  g_return_val_if_fail (trs_store_on_worker (store), 0);
+  g_return_val_if_fail (trs_store_in_job (store), 0);
 
   if ((clean = clean_name ("cohort name", name, error)) == NULL ||
       !check_institute (store, institute_id, error))
@@ -1327,7 +1486,7 @@ trs_store_account_create (TrsStore    *store,
   g_autofree char *public_id = NULL;
   gint64 account_id;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   if (!check_role (role, error) ||
       (clean_name_ = clean_name ("name", name, error)) == NULL ||
@@ -1365,14 +1524,14 @@ trs_store_account_create (TrsStore    *store,
     sqlite3_bind_int64 (stmt, 8, now_ms ());
     if (sqlite3_step (stmt) != SQLITE_DONE)
       {
-        if (sqlite3_extended_errcode (store->db) == SQLITE_CONSTRAINT_UNIQUE)
+        if (sqlite3_extended_errcode (store_db (store)) == SQLITE_CONSTRAINT_UNIQUE)
           g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_CONFLICT,
                                "this e-mail address already has an account");
         else
           trs_store_set_sqlite_error (store, error);
         return NULL;
       }
-    account_id = sqlite3_last_insert_rowid (store->db);
+    account_id = sqlite3_last_insert_rowid (store_db (store));
   }
   return account_by_id (store, account_id, error);
 }
@@ -1385,7 +1544,7 @@ trs_store_account_by_email (TrsStore    *store,
   g_autofree char *clean = NULL;
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   if (email == NULL || !g_utf8_validate (email, -1, NULL))
     {
@@ -1409,7 +1568,7 @@ trs_store_account_by_token (TrsStore    *store,
   g_autofree char *digest = NULL;
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   if (token == NULL || *token == '\0')
     {
@@ -1438,7 +1597,7 @@ trs_store_account_list (TrsStore  *store,
   g_autoptr(TrsStmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   stmt = trs_store_statement (store, ACCOUNT_COLUMNS "WHERE ?1 = 0 OR a.institute_id = ?1 ORDER BY a.id",
                           error);
@@ -1464,7 +1623,7 @@ trs_store_account_delete (TrsStore  *store,
 {
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_in_job (store), FALSE);
 
   stmt = trs_store_statement (store, "DELETE FROM accounts WHERE id = ?1", error);
   if (stmt == NULL)
@@ -1472,7 +1631,7 @@ trs_store_account_delete (TrsStore  *store,
   sqlite3_bind_int64 (stmt, 1, account_id);
   if (!trs_store_stmt_run (store, stmt, error))
     return FALSE;
-  if (sqlite3_changes (store->db) == 0)
+  if (sqlite3_changes (store_db (store)) == 0)
     {
       g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND, "no such account");
       return FALSE;
@@ -1504,7 +1663,7 @@ gint64
 trs_store_account_count (TrsStore  *store,
                          GError   **error)
 {
-  g_return_val_if_fail (trs_store_on_worker (store), -1);
+  g_return_val_if_fail (trs_store_in_job (store), -1);
 
   return count_rows (store, "SELECT count(*) FROM accounts", error);
 }
@@ -1559,7 +1718,7 @@ trs_store_code_create (TrsStore    *store,
                        int          max_uses,
                        GError     **error)
 {
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   if (max_uses < 0 || expires < 0)
     {
@@ -1600,7 +1759,7 @@ trs_store_code_create (TrsStore    *store,
       sqlite3_bind_int64 (stmt, 6, now_ms ());
       if (sqlite3_step (stmt) == SQLITE_DONE)
         return g_strdup_printf ("%.4s-%.4s", normal, normal + 4);
-      if (sqlite3_extended_errcode (store->db) != SQLITE_CONSTRAINT_PRIMARYKEY)
+      if (sqlite3_extended_errcode (store_db (store)) != SQLITE_CONSTRAINT_PRIMARYKEY)
         {
           trs_store_set_sqlite_error (store, error);
           return NULL;
@@ -1621,7 +1780,7 @@ trs_store_code_use (TrsStore    *store,
   g_autofree char *digest = NULL;
   gint64 institute = 0, cohort = 0;
 
-  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_in_job (store), FALSE);
 
   normal = trs_store_code_normalise (code, CODE_LENGTH);
   if (normal == NULL)
@@ -1668,7 +1827,7 @@ trs_store_code_use (TrsStore    *store,
     sqlite3_bind_int64 (stmt, 2, now_ms ());
     if (!trs_store_stmt_run (store, stmt, error))
       return FALSE;
-    if (sqlite3_changes (store->db) == 0)
+    if (sqlite3_changes (store_db (store)) == 0)
       {
         g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_EXPIRED,
                              "the enrolment code expired or was used up");
@@ -1697,7 +1856,7 @@ trs_store_token_issue (TrsStore    *store,
   gint64 now = now_ms ();
   gint64 until;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   if (lifetime_ms <= 0)
     {
@@ -1738,7 +1897,7 @@ trs_store_token_issue (TrsStore    *store,
     sqlite3_bind_int64 (stmt, 4, until);
     if (sqlite3_step (stmt) != SQLITE_DONE)
       {
-        if (sqlite3_extended_errcode (store->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+        if (sqlite3_extended_errcode (store_db (store)) == SQLITE_CONSTRAINT_FOREIGNKEY)
           g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND, "no such account");
         else
           trs_store_set_sqlite_error (store, error);
@@ -1758,7 +1917,7 @@ trs_store_token_revoke (TrsStore    *store,
   g_autofree char *digest = NULL;
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_in_job (store), FALSE);
 
   if (token == NULL || *token == '\0')
     {
@@ -1772,7 +1931,7 @@ trs_store_token_revoke (TrsStore    *store,
   sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_STATIC);
   if (!trs_store_stmt_run (store, stmt, error))
     return FALSE;
-  if (sqlite3_changes (store->db) == 0)
+  if (sqlite3_changes (store_db (store)) == 0)
     {
       g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND, "no such token");
       return FALSE;
@@ -1790,7 +1949,7 @@ trs_store_token_list (TrsStore  *store,
   g_autoptr(TrsStmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   stmt = trs_store_statement (store,
                           "SELECT created, expires FROM tokens WHERE account_id = ?1"
@@ -1879,7 +2038,7 @@ trs_store_events_insert (TrsStore          *store,
   gint64 received = now_ms ();
   gint64 last = 0;
 
-  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_in_job (store), FALSE);
   g_return_val_if_fail (account != NULL, FALSE);
   g_return_val_if_fail (events != NULL, FALSE);
 
@@ -1929,13 +2088,13 @@ trs_store_events_insert (TrsStore          *store,
       sqlite3_bind_int64 (stmt, 9, received);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {
-          if (sqlite3_extended_errcode (store->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+          if (sqlite3_extended_errcode (store_db (store)) == SQLITE_CONSTRAINT_FOREIGNKEY)
             g_set_error_literal (error, TRS_STORE_ERROR, TRS_STORE_ERROR_NOT_FOUND, "no such account");
           else
             trs_store_set_sqlite_error (store, error);
           return FALSE;
         }
-      if (sqlite3_changes (store->db) == 0)
+      if (sqlite3_changes (store_db (store)) == 0)
         {
           duplicates++;
           continue;
@@ -2073,7 +2232,7 @@ trs_store_events_after (TrsStore  *store,
   gint64 last = after;
   gboolean has_more = FALSE;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   if (limit == 0 || after < 0)
     {
@@ -2104,7 +2263,7 @@ trs_store_events_all (TrsStore  *store,
                       gint64     account_id,
                       GError   **error)
 {
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   return events_query (store, account_id, 0, 0, NULL, error);
 }
@@ -2114,7 +2273,7 @@ gint64
 trs_store_events_count (TrsStore  *store,
                         GError   **error)
 {
-  g_return_val_if_fail (trs_store_on_worker (store), -1);
+  g_return_val_if_fail (trs_store_in_job (store), -1);
 
   return count_rows (store, "SELECT count(*) FROM events", error);
 }
@@ -2130,7 +2289,7 @@ trs_store_key_add (TrsStore      *store,
 {
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_in_job (store), FALSE);
   g_return_val_if_fail (kid != NULL, FALSE);
   g_return_val_if_fail (public_key != NULL && length > 0 && length <= G_MAXINT, FALSE);
 
@@ -2144,7 +2303,7 @@ trs_store_key_add (TrsStore      *store,
   sqlite3_bind_int64 (stmt, 3, now_ms ());
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      if (sqlite3_extended_errcode (store->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+      if (sqlite3_extended_errcode (store_db (store)) == SQLITE_CONSTRAINT_PRIMARYKEY)
         g_set_error (error, TRS_STORE_ERROR, TRS_STORE_ERROR_CONFLICT, "a key %s already exists", kid);
       else
         trs_store_set_sqlite_error (store, error);
@@ -2179,7 +2338,7 @@ trs_store_key_list (TrsStore  *store,
   g_autoptr(TrsStmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   stmt = trs_store_statement (store,
                           "SELECT kid, public_key, created, active FROM signing_keys ORDER BY created, rowid",
@@ -2212,7 +2371,7 @@ trs_store_key_active (TrsStore  *store,
   g_autoptr(TrsStmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   stmt = trs_store_statement (store,
                           "SELECT kid FROM signing_keys WHERE active != 0"
@@ -2304,7 +2463,7 @@ trs_store_certificate_insert (TrsStore              *store,
 {
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_in_job (store), FALSE);
   g_return_val_if_fail (certificate != NULL, FALSE);
 
   if (certificate->id == NULL || !g_uuid_string_is_valid (certificate->id) ||
@@ -2352,7 +2511,7 @@ trs_store_certificate_find (TrsStore    *store,
 {
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   if (id == NULL || !g_uuid_string_is_valid (id))
     {
@@ -2378,7 +2537,7 @@ trs_store_certificate_find_existing (TrsStore    *store,
 {
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
   g_return_val_if_fail (kind != NULL && achievement_id != NULL && version != NULL, NULL);
 
   stmt = trs_store_statement (store,
@@ -2404,7 +2563,7 @@ trs_store_certificate_list (TrsStore  *store,
   g_autoptr(TrsStmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   stmt = trs_store_statement (store, CERTIFICATE_COLUMNS "WHERE account_id = ?1 ORDER BY issued, rowid", error);
   if (stmt == NULL)
@@ -2436,7 +2595,7 @@ trs_store_certificate_list_institute (TrsStore  *store,
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) trs_certificate_free);
   int rc;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   stmt = trs_store_statement (store,
                               CERTIFICATE_COLUMNS "WHERE institute_id = ?1 AND issued >= ?2"
@@ -2468,7 +2627,7 @@ trs_store_certificate_revoke (TrsStore    *store,
   g_autofree char *clean = NULL;
   g_autoptr(TrsStmt) stmt = NULL;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   if ((clean = clean_name ("reason", reason, error)) == NULL)
     return NULL;
@@ -2501,7 +2660,7 @@ trs_store_certificate_revoked_indexes (TrsStore  *store,
   g_autoptr(TrsStmt) stmt = NULL;
   int rc;
 
-  g_return_val_if_fail (trs_store_on_worker (store), NULL);
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
 
   stmt = trs_store_statement (store,
                           "SELECT status_index FROM certificates WHERE revoked != 0 ORDER BY status_index",
@@ -2553,7 +2712,7 @@ trs_store_certificate_next_index (TrsStore  *store,
   guint start;
   gint64 count;
 
-  g_return_val_if_fail (trs_store_on_worker (store), FALSE);
+  g_return_val_if_fail (trs_store_in_job (store), FALSE);
   g_return_val_if_fail (index != NULL, FALSE);
 
   for (int attempt = 0; attempt < 32; attempt++)

@@ -1,8 +1,9 @@
-/* trs-store.h: the server's sqlite database, owned by one worker thread
+/* trs-store.h: the server's sqlite database, written by one worker thread
  *
- * Every function taking a TrsStore runs ON THE WORKER THREAD, inside a job
- * given to trs_store_run_async() (or, for the command line, inside
- * trs_store_run_sync()). Jobs marked TRS_JOB_WRITE that are queued together
+ * Every function taking a TrsStore runs INSIDE A JOB: on the worker thread,
+ * given to trs_store_run_async() (or, for the command line,
+ * trs_store_run_sync()), or a read on the calling thread with
+ * trs_store_read_now(). Jobs marked TRS_JOB_WRITE that are queued together
  * run in one transaction (each in its own SAVEPOINT, so a failing job undoes
  * only itself) and are answered only after the COMMIT: group commit.
  *
@@ -83,6 +84,10 @@ gpointer    trs_store_run_finish      (TrsStore        *store,
                                        GError         **error);
 gpointer    trs_store_run_sync        (TrsStore        *store,
                                        TrsJobKind       kind,
+                                       TrsJobFunc       func,
+                                       gpointer         data,
+                                       GError         **error);
+gpointer    trs_store_read_now        (TrsStore        *store,
                                        TrsJobFunc       func,
                                        gpointer         data,
                                        GError         **error);

@@ -334,7 +334,9 @@ static void
 setup (void)
 {
   static const char * const env[] = { "TRELLIS_LOG_REQUESTS", "1", NULL };
-  TrTestServerOptions options = { .env = env };
+  /* Two listener threads, whatever the machine's cores: every test here
+   * also runs across threads. */
+  TrTestServerOptions options = { .env = env, .threads = 2 };
   g_autoptr(GError) error = NULL;
   g_autofree char *fixture = tr_test_fixture_path ("example-course", NULL);
   g_autofree char *broken = NULL;
@@ -993,6 +995,101 @@ test_metrics (void)
   g_assert_null (strstr (text, "nothing-here"));
 }
 
+/* Requests that come at once to both listener threads (setup) are all
+ * answered and all stored, and new connections are spread over both. */
+#define PUSHERS          4
+#define PUSHES_EACH      25
+
+typedef struct
+{
+  const char *url;
+  guint       n_stored;
+} Pusher;
+
+static gpointer
+pusher_thread (gpointer data)
+{
+  Pusher *pusher = data;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, "proxy-resolver", NULL, NULL);
+  g_autofree char *authorization = g_strconcat ("Bearer ", t.bob_token, NULL);
+
+  for (guint i = 0; i < PUSHES_EACH; i++)
+    {
+      g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) tr_event_free);
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", pusher->url);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GBytes) answer = NULL;
+      g_autofree char *text = NULL;
+
+      g_ptr_array_add (events, course_event (TR_VERB_EXPERIENCED, "lesson/first-signals", NULL));
+      text = events_body (events);
+      body = g_bytes_new (text, strlen (text));
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+      answer = soup_session_send_and_read (session, msg, NULL, NULL);
+      if (answer != NULL && soup_message_get_status (msg) == SOUP_STATUS_OK)
+        pusher->n_stored++;
+    }
+  return NULL;
+}
+
+static guint64
+listener_requests (const char *metrics,
+                   guint       listener)
+{
+  g_autofree char *label = g_strdup_printf ("\ntrellis_listener_requests_total{listener=\"%u\"} ", listener);
+  const char *line = strstr (metrics, label);
+
+  return line != NULL ? g_ascii_strtoull (line + strlen (label), NULL, 10) : 0;
+}
+
+static void
+test_listeners (void)
+{
+  g_autofree char *url = g_strconcat (tr_test_server_get_url (t.server), "/api/v1/events", NULL);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autofree char *metrics = NULL;
+  Pusher pushers[PUSHERS];
+  GThread *threads[PUSHERS];
+  guint n_pages;
+
+  before = pull_all (t.bob_token, 500, &n_pages);
+  for (guint i = 0; i < PUSHERS; i++)
+    {
+      pushers[i] = (Pusher) { .url = url };
+      threads[i] = g_thread_new ("pusher", pusher_thread, &pushers[i]);
+    }
+  for (guint i = 0; i < PUSHERS; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_cmpuint (pushers[i].n_stored, ==, PUSHES_EACH);
+    }
+  after = pull_all (t.bob_token, 500, &n_pages);
+  g_assert_cmpuint (after->len, ==, before->len + PUSHERS * PUSHES_EACH);
+
+  /* Each request on a connection of its own: the kernel picks a listener
+   * by the connection's addresses, so 32 of them reach both. */
+  for (guint i = 0; i < 32; i++)
+    {
+      g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
+      g_autofree char *health = g_strconcat (tr_test_server_get_url (t.server), "/healthz", NULL);
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", health);
+      g_autoptr(GBytes) answer = soup_session_send_and_read (session, msg, NULL, NULL);
+
+      g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+    }
+  {
+    g_autoptr(Reply) reply = request ("GET", "/metrics", NULL, NULL);
+
+    assert_status (reply, 200);
+    metrics = g_strndup (g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body));
+  }
+  g_assert_cmpuint (listener_requests (metrics, 0), >, 0);
+  g_assert_cmpuint (listener_requests (metrics, 1), >, 0);
+  g_assert_cmpuint (listener_requests (metrics, 2), ==, 0);
+}
+
 static void
 test_shutdown (void)
 {
@@ -1074,6 +1171,7 @@ main (int    argc,
   g_test_add_func ("/server/api/export", test_export);
   g_test_add_func ("/server/api/erase", test_erase);
   g_test_add_func ("/server/api/metrics", test_metrics);
+  g_test_add_func ("/server/api/listeners", test_listeners);
   g_test_add_func ("/server/api/shutdown", test_shutdown);
   status = g_test_run ();
 

@@ -1380,6 +1380,16 @@ test_cli (void)
     assert_cli_fails (1, "already exists", &r);
   }
 
+  /* serve refuses a number of listener threads it cannot use */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_auto(CliResult) r = { 0 };
+
+      run_cli (&r, NULL, "serve", "--data", data, "--listen", "127.0.0.1:0", "--threads", i == 0 ? "0" : "65",
+               NULL);
+      assert_cli_fails (2, "--threads takes a number from 1 to 64", &r);
+    }
+
   /* institute create */
   {
     g_auto(CliResult) r = { 0 };

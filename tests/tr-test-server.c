@@ -37,6 +37,7 @@ struct _TrTestServer
   GStrv              env;
   int                death_signal;
   guint              max_files;
+  char              *threads;    /* for --threads, or NULL */
 
   char              *listen;        /* "127.0.0.1:PORT", the same after every restart */
   char              *url;           /* "http://127.0.0.1:PORT" */
@@ -328,6 +329,7 @@ tr_test_server_free (TrTestServer *self,
   g_free (self->log_path);
   g_free (self->courses_dir);
   g_free (self->public_url);
+  g_free (self->threads);
   g_strfreev (self->env);
   g_free (self->listen);
   g_free (self->url);
@@ -465,6 +467,11 @@ spawn (TrTestServer *self)
   g_ptr_array_add (args, self->data_dir);
   g_ptr_array_add (args, "--listen");
   g_ptr_array_add (args, self->listen != NULL ? self->listen : "127.0.0.1:0");
+  if (self->threads != NULL)
+    {
+      g_ptr_array_add (args, "--threads");
+      g_ptr_array_add (args, self->threads);
+    }
   if (self->courses_dir != NULL)
     {
       g_ptr_array_add (args, "--courses");
@@ -525,6 +532,8 @@ tr_test_server_start (TrTestServer              *self,
       self->env = g_strdupv ((char **) options->env);
       self->death_signal = options->death_signal;
       self->max_files = options->max_files;
+      if (options->threads > 0)
+        self->threads = g_strdup_printf ("%u", options->threads);
     }
   if (self->death_signal == 0)
     self->death_signal = SIGTERM;

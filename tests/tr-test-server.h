@@ -24,6 +24,7 @@ typedef struct _TrTestServer TrTestServer;
  *   failed test leaves no server behind; 0 for SIGTERM
  * @max_files: the server's limit of open files (RLIMIT_NOFILE), or 0 for the
  *   test's own
+ * @threads: for --threads (listener threads), or 0 for the server's default
  */
 typedef struct
 {
@@ -32,6 +33,7 @@ typedef struct
   const char * const *env;
   int                 death_signal;
   guint               max_files;
+  guint               threads;
 } TrTestServerOptions;
 
 gboolean      tr_test_server_found         (void);
