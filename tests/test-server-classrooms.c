@@ -157,6 +157,18 @@ first_at_lesson (JsonObject    *view,
          g_strcmp0 (json_object_get_string_member (json_node_get_object (position), "object"), data) == 0;
 }
 
+/* The first learner at the lesson @data, and the second's presence (7
+ * changes waiting): two changes that may reach the trainer in one message
+ * or in two. */
+static gboolean
+progress_and_presence (JsonObject    *view,
+                       gconstpointer  data)
+{
+  JsonObject *second = find_by_id (json_object_get_array_member (view, "participants"), t.learner_ids[1]);
+
+  return first_at_lesson (view, data) && second != NULL && json_object_get_int_member (second, "pending") == 7;
+}
+
 static gboolean
 has_votes (JsonObject    *view,
            gconstpointer  data)
@@ -400,7 +412,7 @@ test_progress_shows (void)
   tr_test_reply_assert (trainer_presence, 403, "forbidden");
 
   /* Pushed by the server, without the trainer asking. */
-  view = wait_live (first_at_lesson, "lesson/first-signals");
+  view = wait_live (progress_and_presence, "lesson/first-signals");
   first = find_by_id (json_object_get_array_member (view, "participants"), t.learner_ids[0]);
   g_assert_false (JSON_NODE_HOLDS_NULL (json_object_get_member (first, "last_sync")));
   second = find_by_id (json_object_get_array_member (view, "participants"), t.learner_ids[1]);

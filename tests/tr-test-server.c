@@ -38,6 +38,7 @@ struct _TrTestServer
   int                death_signal;
   guint              max_files;
   char              *threads;    /* for --threads, or NULL */
+  GStrv              wrapper;    /* what runs `serve`, from TRELLIS_SERVER_WRAPPER */
 
   char              *listen;        /* "127.0.0.1:PORT", the same after every restart */
   char              *url;           /* "http://127.0.0.1:PORT" */
@@ -330,6 +331,7 @@ tr_test_server_free (TrTestServer *self,
   g_free (self->courses_dir);
   g_free (self->public_url);
   g_free (self->threads);
+  g_strfreev (self->wrapper);
   g_strfreev (self->env);
   g_free (self->listen);
   g_free (self->url);
@@ -461,6 +463,15 @@ spawn (TrTestServer *self)
   g_autofree char *listen = NULL;
 
   g_assert_null (self->process);
+  /* tests/valgrind-server runs the server under valgrind this way. */
+  if (g_getenv ("TRELLIS_SERVER_WRAPPER") != NULL)
+    {
+      g_clear_pointer (&self->wrapper, g_strfreev);
+      if (!g_shell_parse_argv (g_getenv ("TRELLIS_SERVER_WRAPPER"), NULL, &self->wrapper, &error))
+        g_error ("TRELLIS_SERVER_WRAPPER: %s", error->message);
+      for (guint i = 0; self->wrapper[i] != NULL; i++)
+        g_ptr_array_add (args, self->wrapper[i]);
+    }
   g_ptr_array_add (args, (gpointer) server_path ());
   g_ptr_array_add (args, "serve");
   g_ptr_array_add (args, "--data");
