@@ -30,6 +30,7 @@
 #include "tr-jws.h"
 #include "tr-progress.h"
 
+#include "bench-util.h"
 #include "trellis-certificate-pdf.h"
 #include "trs-catalogue.h"
 #include "trs-store.h"
@@ -155,29 +156,6 @@ run_or_die (const char * const *argv)
                      &error) ||
       !g_spawn_check_wait_status (status, &error))
     g_error ("%s: %s", argv[0], error->message);
-}
-
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* The @percent percentile of @values (sorted here), in ms. */
-static double
-percentile_ms (GArray *values,
-               double  percent)
-{
-  guint index;
-
-  if (values->len == 0)
-    return 0.0;
-  g_array_sort (values, compare_gint64);
-  index = MIN (values->len - 1, (guint) (values->len * percent / 100.0));
-  return g_array_index (values, gint64, index) / 1000.0;
 }
 
 static gpointer
@@ -437,7 +415,7 @@ main (int    argc,
            g_get_num_processors (), n_learners, n_clients);
   g_print ("issued (POST /api/v1/certificates):  %u in %.2f s = %.0f per second; p50 %.1f ms, p99 %.1f ms\n",
            bench.jws->len, issue_us / 1e6, bench.jws->len / (issue_us / 1e6),
-           percentile_ms (bench.latencies, 50), percentile_ms (bench.latencies, 99));
+           bench_percentile_ms (bench.latencies, 50), bench_percentile_ms (bench.latencies, 99));
   g_print ("failed requests:                      %u\n", bench.n_failed);
   g_print ("verified against the JWKS:            %u of %u\n", bench.jws->len - n_bad, bench.jws->len);
   g_print ("Ed25519 JWS signature alone:          %.0f per second (%.1f us each)\n",
@@ -445,7 +423,7 @@ main (int    argc,
   g_print ("JWS verification alone:               %.0f per second (%.1f us each)\n",
            n_signs / (verify_us / 1e6), (double) verify_us / n_signs);
   g_print ("PDF of one certificate (A4, QR code): median %.1f ms, p99 %.1f ms, %" G_GSIZE_FORMAT " bytes\n",
-           percentile_ms (pdf_times, 50), percentile_ms (pdf_times, 99), pdf_size);
+           bench_percentile_ms (pdf_times, 50), bench_percentile_ms (pdf_times, 99), pdf_size);
 
   g_ptr_array_unref (bench.tokens);
   g_ptr_array_unref (bench.jws);

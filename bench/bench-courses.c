@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench-util.h"
 #include "trellis-course-library.h"
 
 typedef struct
@@ -47,15 +48,6 @@ resident_kib (void)
     return 0;
   line = strstr (status, "VmRSS:");
   return line != NULL ? strtol (line + 6, NULL, 10) : 0;
-}
-
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
 }
 
 int
@@ -110,10 +102,9 @@ main (int    argc,
           kept = g_steal_pointer (&library);
         }
     }
-  g_array_sort (times, compare_gint64);
   g_print ("loading %u courses and %u learning paths from %s: median %.1f ms, slowest %.1f ms (%d runs); "
            "resident memory +%.1f MiB with them loaded\n",
-           n_courses, n_paths, dir, g_array_index (times, gint64, times->len / 2) / 1000.0,
-           g_array_index (times, gint64, times->len - 1) / 1000.0, runs, (after - before) / 1024.0);
+           n_courses, n_paths, dir, bench_percentile_ms (times, 50), bench_percentile_ms (times, 100),
+           runs, (after - before) / 1024.0);
   return 0;
 }

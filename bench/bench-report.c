@@ -27,6 +27,7 @@
 
 #include "tr-progress.h"
 
+#include "bench-util.h"
 #include "trs-catalogue.h"
 #include "trs-report.h"
 #include "trs-store.h"
@@ -276,22 +277,6 @@ report_job (TrsStore  *store,
   return run->report;
 }
 
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median_ms (GArray *values)
-{
-  g_array_sort (values, compare_gint64);
-  return g_array_index (values, gint64, values->len / 2) / 1000.0;
-}
-
 /* ----------------------------------------------------------------------- */
 /* The recount                                                              */
 
@@ -526,7 +511,8 @@ time_pulls (TrsStore *store,
         }
       if (pull.got != news[i])
         g_error ("pull: expected %u new events, got %u", news[i], pull.got);
-      g_print (" %u new: %.2f ms%s", news[i], median_ms (times), i + 1 < G_N_ELEMENTS (news) ? "," : "\n");
+      g_print (" %u new: %.2f ms%s", news[i], bench_percentile_ms (times, 50),
+               i + 1 < G_N_ELEMENTS (news) ? "," : "\n");
     }
 }
 
@@ -625,8 +611,8 @@ main (int    argc,
         last = run;
     }
   g_print ("report (median of %d): %.1f ms in all: read %.1f ms, completion rules %.1f ms, CSV %.1f ms "
-           "(%" G_GSIZE_FORMAT " bytes)\n", runs, median_ms (total), median_ms (query), median_ms (compute),
-           median_ms (csv), csv_bytes);
+           "(%" G_GSIZE_FORMAT " bytes)\n", runs, bench_percentile_ms (total, 50), bench_percentile_ms (query, 50),
+           bench_percentile_ms (compute, 50), bench_percentile_ms (csv, 50), csv_bytes);
 
   recount.bench = &bench;
   recount.report = last.report;
