@@ -638,13 +638,27 @@ job_done_cb (GObject      *source,
   done (req, req->value, error);
 }
 
+/* The job of @req: the route's @job (NULL: only the token check), then
+ * @done with what it gave. */
+static JobCall
+job_call_for (Request        *req,
+              ApiJob          job,
+              GDestroyNotify  value_destroy,
+              ApiDone         done)
+{
+  return (JobCall) {
+    .req = req, .job = job, .value_destroy = value_destroy, .done = done,
+    .token = req->token, .roles = req->route->roles, .account = req->account,
+  };
+}
+
 /* On a route that needs a token, looks it up now, on this thread: a write
  * then costs the worker, which every write waits for, only the write.
  * FALSE when it answered. */
 static gboolean
 request_authenticate (Request *req)
 {
-  JobCall call = { .req = req, .token = req->token, .roles = req->route->roles };
+  JobCall call = job_call_for (req, NULL, NULL, NULL);
   g_autoptr(GError) error = NULL;
   JobResult *result;
 
@@ -679,14 +693,8 @@ request_run (Request        *req,
     }
   if (kind == TRS_JOB_WRITE && !request_authenticate (req))
     return;
-  call = g_new0 (JobCall, 1);
-  call->req = req;
-  call->job = job;
-  call->value_destroy = value_destroy;
-  call->done = done;
-  call->token = req->token;
-  call->roles = req->route->roles;
-  call->account = req->account;
+  call = g_new (JobCall, 1);
+  *call = job_call_for (req, job, value_destroy, done);
   request_pause (req);
   trs_store_run_async (req->api->store, kind, job_run, call, NULL, job_result_free, NULL,
                        job_done_cb, call);
@@ -700,10 +708,7 @@ request_read_now (Request        *req,
                   GDestroyNotify  value_destroy,
                   ApiDone         done)
 {
-  JobCall call = {
-    .req = req, .job = job, .value_destroy = value_destroy, .done = done,
-    .token = req->token, .roles = req->route->roles, .account = req->account,
-  };
+  JobCall call = job_call_for (req, job, value_destroy, done);
   g_autoptr(GError) error = NULL;
   JobResult *result;
 
@@ -4037,13 +4042,20 @@ handler_cb (SoupServer        *server,
 }
 
 /* Metrics and the request log, for every message however it ended. */
+/* One listener's server, as its request-finished handler knows it. */
+typedef struct
+{
+  TrsApi *api;
+  guint   listener;
+} Attachment;
+
 static void
 request_finished_cb (SoupServer        *server,
                      SoupServerMessage *msg,
                      gpointer           user_data)
 {
-  TrsApi *self = user_data;
-  guint listener = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (server), "trs-listener"));
+  Attachment *attachment = user_data;
+  TrsApi *self = attachment->api;
   MessageInfo *info = message_info (msg);
   const char *route = info != NULL && info->pattern != NULL ? info->pattern : unmatched;
   guint status = soup_server_message_get_status (msg);
@@ -4051,7 +4063,7 @@ request_finished_cb (SoupServer        *server,
 
   if (info != NULL && info->req != NULL)
     info->req->finished = TRUE;
-  trs_metrics_observe_request (self->metrics, listener, route, status, seconds);
+  trs_metrics_observe_request (self->metrics, attachment->listener, route, status, seconds);
   if (self->log_requests)
     g_printerr ("%s %s %u %.1f ms\n", soup_server_message_get_method (msg), route, status, seconds * 1000.0);
 }
@@ -4131,14 +4143,20 @@ trs_api_attach (TrsApi     *self,
                 SoupServer *server,
                 guint       listener)
 {
+  Attachment *attachment;
+
   g_return_if_fail (self != NULL);
   g_return_if_fail (SOUP_IS_SERVER (server));
 
-  g_object_set_data (G_OBJECT (server), "trs-listener", GUINT_TO_POINTER (listener));
+  attachment = g_new (Attachment, 1);
+  attachment->api = self;
+  attachment->listener = listener;
+  /* The server owns it: both handlers go with the server. */
+  g_object_set_data_full (G_OBJECT (server), "trs-attachment", attachment, g_free);
   soup_server_add_early_handler (server, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (server, NULL, handler_cb, self, NULL);
-  g_signal_connect (server, "request-finished", G_CALLBACK (request_finished_cb), self);
-  g_signal_connect (server, "request-aborted", G_CALLBACK (request_finished_cb), self);
+  g_signal_connect (server, "request-finished", G_CALLBACK (request_finished_cb), attachment);
+  g_signal_connect (server, "request-aborted", G_CALLBACK (request_finished_cb), attachment);
 }
 
 guint
