@@ -3071,6 +3071,64 @@ handle_classroom_get (Request *req)
   request_read_now (req, classroom_get_job, (GDestroyNotify) trs_classroom_free, classroom_done);
 }
 
+/* The sessions a trainer leads (an admin: all of the institute's), so that
+ * a trainer whose window closed comes back to a running session, or fetches
+ * the attendance of an ended one. */
+#define MAX_LISTED_CLASSROOMS 100
+
+static gpointer
+classroom_list_job (TrsStore          *store,
+                    const TrsAccount  *account,
+                    Request           *req,
+                    GError           **error)
+{
+  return trs_store_classroom_list (store, account, MAX_LISTED_CLASSROOMS, error);
+}
+
+static void
+classroom_list_done (Request      *req,
+                     gpointer      value,
+                     const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  GPtrArray *classrooms = value;
+
+  if (error != NULL)
+    {
+      request_reply_failure (req, error);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "classrooms");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < classrooms->len; i++)
+    {
+      const TrsClassroom *classroom = g_ptr_array_index (classrooms, i);
+
+      json_builder_begin_object (builder);
+      trs_json_add_string_or_null (builder, "id", classroom->id);
+      trs_json_add_string_or_null (builder, "code", classroom->code);
+      trs_json_add_string_or_null (builder, "course", classroom->course_id);
+      trs_json_add_string_or_null (builder, "trainer", classroom->trainer_name);
+      json_builder_set_member_name (builder, "mine");
+      json_builder_add_boolean_value (builder, classroom->trainer_id == req->account->id);
+      trs_json_add_time_or_null (builder, "started", classroom->started);
+      trs_json_add_time_or_null (builder, "ended", classroom->ended);
+      json_builder_set_member_name (builder, "participants");
+      json_builder_add_int_value (builder, classroom->n_participants);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  request_reply_builder (req, SOUP_STATUS_OK, builder);
+}
+
+static void
+handle_classroom_list (Request *req)
+{
+  request_read_now (req, classroom_list_job, (GDestroyNotify) g_ptr_array_unref, classroom_list_done);
+}
+
 /* Appends the step {"node": NODE, "choice": CHOICE} to the JSON array @path. */
 static char *
 path_append (const char *path,
@@ -3822,6 +3880,7 @@ static const Route routes[] = {
   { "GET",    "/api/v1/status-list",           ROLES_PUBLIC,    FALSE, handle_status_list },
   { "GET",    "/.well-known/jwks.json",        ROLES_PUBLIC,    FALSE, handle_jwks },
   { "GET",    "/verify/{id}",                  ROLES_PUBLIC,    FALSE, handle_verify },
+  { "GET",    "/api/v1/classrooms",            ROLE_TRAINER | ROLE_ADMIN, FALSE, handle_classroom_list },
   { "POST",   "/api/v1/classrooms",            ROLE_TRAINER | ROLE_ADMIN, TRUE, handle_classroom_create },
   { "POST",   "/api/v1/classrooms/join",       ROLES_SIGNED_IN, TRUE,  handle_classroom_join },
   { "GET",    "/api/v1/classrooms/{id}",       ROLES_SIGNED_IN, FALSE, handle_classroom_get },

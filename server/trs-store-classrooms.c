@@ -256,7 +256,58 @@ trs_store_classroom_get (TrsStore    *store,
 
   if (!read_participants (store, classroom, error))
     return NULL;
+  classroom->n_participants = classroom->participants->len;
   return g_steal_pointer (&classroom);
+}
+
+/* The sessions @account leads (an admin: all of the institute's), running
+ * ones first, then the newest; without their participants, only how many. */
+GPtrArray *
+trs_store_classroom_list (TrsStore          *store,
+                          const TrsAccount  *account,
+                          guint              limit,
+                          GError           **error)
+{
+  g_autoptr(TrsStmt) stmt = NULL;
+  g_autoptr(GPtrArray) classrooms = g_ptr_array_new_with_free_func ((GDestroyNotify) trs_classroom_free);
+  int rc;
+
+  g_return_val_if_fail (trs_store_in_job (store), NULL);
+
+  stmt = trs_store_statement (store,
+                              "SELECT id, code, coalesce(trainer_id, 0), trainer_name, course_id, started, ended,"
+                              "  (SELECT count(*) FROM classroom_participants WHERE classroom_id = c.id)"
+                              " FROM classrooms AS c WHERE institute_id = ?1 AND (?3 OR trainer_id = ?2)"
+                              " ORDER BY ended = 0 DESC, started DESC LIMIT ?4",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, account->institute_id);
+  sqlite3_bind_int64 (stmt, 2, account->id);
+  sqlite3_bind_int (stmt, 3, g_strcmp0 (account->role, "admin") == 0);
+  sqlite3_bind_int64 (stmt, 4, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TrsClassroom *classroom = g_new0 (TrsClassroom, 1);
+
+      classroom->id = trs_store_column_strdup (stmt, 0);
+      classroom->code = trs_store_column_strdup (stmt, 1);
+      classroom->institute_id = account->institute_id;
+      classroom->trainer_id = sqlite3_column_int64 (stmt, 2);
+      classroom->trainer_name = trs_store_column_strdup (stmt, 3);
+      classroom->course_id = trs_store_column_strdup (stmt, 4);
+      classroom->started = sqlite3_column_int64 (stmt, 5);
+      classroom->ended = sqlite3_column_int64 (stmt, 6);
+      classroom->n_participants = (guint) CLAMP (sqlite3_column_int64 (stmt, 7), 0, G_MAXUINT);
+      classroom->participants = g_ptr_array_new_with_free_func (participant_free);
+      g_ptr_array_add (classrooms, classroom);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      trs_store_set_sqlite_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&classrooms);
 }
 
 /* Any account of the session's institute may join a running session;

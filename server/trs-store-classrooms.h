@@ -46,12 +46,15 @@ typedef struct
   char      *step_node;
   gboolean   step_revealed;
   char      *path;          /* JSON array of {"node", "choice"} */
-  GPtrArray *participants;  /* TrsParticipant*, in the order they joined */
+  GPtrArray *participants;  /* TrsParticipant*, in the order they joined; empty in lists */
+  guint      n_participants;
 } TrsClassroom;
 
 TrsClassroom *trs_store_classroom_create      (TrsStore *store, const TrsAccount *trainer, const char *course_id,
                                                GError **error);
 TrsClassroom *trs_store_classroom_get         (TrsStore *store, const char *id, GError **error);
+GPtrArray    *trs_store_classroom_list        (TrsStore *store, const TrsAccount *account, guint limit,
+                                               GError **error);
 TrsClassroom *trs_store_classroom_join        (TrsStore *store, const TrsAccount *account, const char *code,
                                                GError **error);
 gboolean      trs_store_classroom_set_step    (TrsStore *store, const char *id, const char *scenario,

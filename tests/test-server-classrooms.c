@@ -557,6 +557,50 @@ test_roles (void)
     }
 }
 
+/* The sessions a trainer leads, to come back to a running one: the
+ * trainer's own, all of them for an admin, none of another institute's. */
+static JsonObject *
+listed (TrTestReply *reply,
+        const char  *id)
+{
+  tr_test_reply_assert (reply, 200, NULL);
+  return find_by_id (json_object_get_array_member (tr_test_reply_object (reply), "classrooms"), id);
+}
+
+static void
+test_list (void)
+{
+  g_autoptr(TrTestReply) learner = call ("GET", "/api/v1/classrooms", t.learners[0], NULL);
+  g_autoptr(TrTestReply) other = call ("GET", "/api/v1/classrooms", t.other_trainer, NULL);
+  g_autoptr(TrTestReply) admin = call ("GET", "/api/v1/classrooms", t.admin, NULL);
+  g_autoptr(TrTestReply) trainer = call ("GET", "/api/v1/classrooms", t.trainer, NULL);
+  g_autoptr(TrTestReply) own = call ("POST", "/api/v1/classrooms", t.other_trainer,
+                                     "{\"course\": \"example-course\"}");
+  g_autoptr(TrTestReply) other_again = call ("GET", "/api/v1/classrooms", t.other_trainer, NULL);
+  JsonObject *entry;
+
+  tr_test_reply_assert (learner, 403, "forbidden");
+  tr_test_reply_assert (other, 200, NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (tr_test_reply_object (other),
+                                                                         "classrooms")), ==, 0);
+  entry = listed (trainer, t.classroom);
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (json_object_get_string_member (entry, "code"), ==, t.code);
+  g_assert_cmpstr (json_object_get_string_member (entry, "course"), ==, "example-course");
+  g_assert_true (json_object_get_boolean_member (entry, "mine"));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (entry, "ended")));
+  g_assert_cmpint (json_object_get_int_member (entry, "participants"), ==, N_LEARNERS);
+  /* Names of participants stay in the session's own view. */
+  g_assert_null (strstr (tr_test_reply_text (trainer), "Learner 1"));
+  entry = listed (admin, t.classroom);
+  g_assert_nonnull (entry);
+  g_assert_false (json_object_get_boolean_member (entry, "mine"));
+
+  tr_test_reply_assert (own, 201, NULL);
+  g_assert_nonnull (listed (other_again, json_object_get_string_member (tr_test_reply_object (own), "id")));
+  g_assert_null (listed (other_again, t.classroom));
+}
+
 static void
 test_end_and_attendance (void)
 {
@@ -569,8 +613,10 @@ test_end_and_attendance (void)
   g_autoptr(TrTestReply) csv = call_classroom ("GET", "attendance?format=csv", t.trainer, NULL);
   g_autoptr(TrTestReply) json = call_classroom ("GET", "attendance", t.trainer, NULL);
   g_autoptr(TrTestReply) bad_format = call_classroom ("GET", "attendance?format=xml", t.trainer, NULL);
+  g_autoptr(TrTestReply) list = call ("GET", "/api/v1/classrooms", t.trainer, NULL);
   g_auto(GStrv) lines = NULL;
   JsonArray *participants;
+  JsonObject *entry;
   gint64 deadline;
 
   tr_test_reply_assert (ended, 200, NULL);
@@ -579,6 +625,9 @@ test_end_and_attendance (void)
   tr_test_reply_assert (late, 410, "code_expired");
   tr_test_reply_assert (vote, 409, "conflict");
   tr_test_reply_assert (bad_format, 400, "invalid_request");
+  entry = listed (list, t.classroom);
+  g_assert_nonnull (entry);
+  g_assert_false (JSON_NODE_HOLDS_NULL (json_object_get_member (entry, "ended")));
 
   /* The live view gets the end, then the socket closes. */
   wait_live (is_ended, NULL);
@@ -669,6 +718,7 @@ main (int    argc,
   g_test_add_func ("/classrooms/votes", test_votes);
   g_test_add_func ("/classrooms/lead", test_lead);
   g_test_add_func ("/classrooms/roles", test_roles);
+  g_test_add_func ("/classrooms/list", test_list);
   g_test_add_func ("/classrooms/end-and-attendance", test_end_and_attendance);
   g_test_add_func ("/reports/roles", test_report_roles);
   status = g_test_run ();
