@@ -291,6 +291,7 @@ dashboard_activated (GSimpleAction *action,
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   GtkWidget *dashboard = trellis_dashboard_window_new (self->sync, self->language);
 
+  gtk_window_set_application (GTK_WINDOW (dashboard), GTK_APPLICATION (self));
   gtk_window_set_transient_for (GTK_WINDOW (dashboard), window);
   gtk_window_present (GTK_WINDOW (dashboard));
   trellis_dashboard_window_refresh (TRELLIS_DASHBOARD_WINDOW (dashboard));

@@ -61,6 +61,8 @@ struct _TrellisClassroomWindow
   TrellisVoteChart *vote_chart;
   GtkWidget        *move_on_box;
   GtkLabel         *ending_label;
+
+  gboolean          close_confirmed;
 };
 
 G_DEFINE_FINAL_TYPE (TrellisClassroomWindow, trellis_classroom_window, ADW_TYPE_WINDOW)
@@ -547,12 +549,19 @@ created_cb (GObject      *source,
             gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
+  gboolean started = trellis_classroom_request_finish (TRELLIS_CLASSROOM (source), result, &error);
   TrellisClassroomWindow *self;
 
-  if (trellis_classroom_request_finish (TRELLIS_CLASSROOM (source), result, &error) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Cancelled: the window is gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = user_data;
+  if (started)
+    {
+      if (trellis_classroom_get_resumed (self->classroom))
+        show_toast (self, _("Back in your running session: who joined is still here"));
+      return;
+    }
   adw_status_page_set_description (self->error_page, error->message);
   gtk_stack_set_visible_child_name (self->stack, "error");
 }
@@ -654,6 +663,27 @@ ended_cb (GObject      *source,
     gtk_widget_grab_focus (self->export_button);
 }
 
+/* A question before the session ends: Cancel, (Keep Running,) End Session. */
+static void
+ask_to_end (TrellisClassroomWindow *self,
+            const char             *heading,
+            const char             *body,
+            gboolean                offer_keep,
+            GCallback               response_cb)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"));
+  if (offer_keep)
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "keep", _("_Keep Running"));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "end", _("_End Session"));
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "end", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", response_cb, self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 end_response_cb (AdwMessageDialog       *dialog,
                  const char             *response,
@@ -669,19 +699,78 @@ end_action_cb (GtkWidget  *widget,
                GVariant   *parameter)
 {
   TrellisClassroomWindow *self = TRELLIS_CLASSROOM_WINDOW (widget);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("End the Session?"),
-                                              _("The code stops working and nobody else can join. "
-                                                "Who took part is kept for the attendance."));
 
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "end", _("_End Session"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "end", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (end_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  ask_to_end (self, _("End the Session?"),
+              _("The code stops working and nobody else can join. Who took part is kept for the attendance."),
+              FALSE, G_CALLBACK (end_response_cb));
+}
+
+/* Closing the trainer's window while the session runs: it may go on
+ * without the window (starting a session of the course again comes back
+ * to it) or end here, so that its attendance is kept. */
+
+static void
+close_now (TrellisClassroomWindow *self)
+{
+  self->close_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+ended_then_close_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ended = trellis_classroom_request_finish (TRELLIS_CLASSROOM (source), result, &error);
+  TrellisClassroomWindow *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = user_data;
+  if (!ended)
+    {
+      show_toast (self, error->message);
+      return;
+    }
+  close_now (self);
+}
+
+static gboolean
+close_idle_cb (gpointer user_data)
+{
+  close_now (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+close_response_cb (AdwMessageDialog       *dialog,
+                   const char             *response,
+                   TrellisClassroomWindow *self)
+{
+  /* Not from within the response: the dialog must go before its parent. */
+  if (g_strcmp0 (response, "keep") == 0)
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_idle_cb, g_object_ref (self), g_object_unref);
+  else if (g_strcmp0 (response, "end") == 0)
+    trellis_classroom_end_async (self->classroom, self->cancellable, ended_then_close_cb, self);
+}
+
+static gboolean
+trellis_classroom_window_close_request (GtkWindow *window)
+{
+  TrellisClassroomWindow *self = TRELLIS_CLASSROOM_WINDOW (window);
+
+  if (self->close_confirmed || self->classroom == NULL ||
+      !trellis_classroom_is_trainer (self->classroom) ||
+      trellis_classroom_get_id (self->classroom) == NULL ||
+      trellis_classroom_is_ended (self->classroom))
+    return GTK_WINDOW_CLASS (trellis_classroom_window_parent_class)->close_request (window);
+
+  ask_to_end (self, _("Leave the Session Running?"),
+              _("Learners stay in the session while this window is closed. Start a session of this course "
+                "again to come back to it, or end it now to keep the attendance."),
+              TRUE, G_CALLBACK (close_response_cb));
+  return TRUE;
 }
 
 /* Exporting: the CSV is fetched first, so that a refusal shows before
@@ -902,6 +991,7 @@ trellis_classroom_window_class_init (TrellisClassroomWindowClass *klass)
 
   object_class->dispose = trellis_classroom_window_dispose;
   object_class->finalize = trellis_classroom_window_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = trellis_classroom_window_close_request;
 
   gtk_widget_class_install_action (widget_class, "classroom.show-scenario", NULL, show_scenario_action_cb);
   gtk_widget_class_install_action (widget_class, "classroom.reveal", NULL, reveal_action_cb);

@@ -57,6 +57,7 @@ struct _TrellisClassroom
   guint                    polling : 1;
   guint                    live_started : 1;
   guint                    left : 1;
+  guint                    resumed : 1;
   guint                    poll_id;
   guint                    reconnect_id;
   guint                    presence_id;
@@ -868,8 +869,16 @@ joined_cb (GObject      *source,
 
 typedef struct
 {
-  gboolean start;   /* creating or joining: the live updates start after */
+  gboolean  start;       /* starting or joining: the live updates start after */
+  char     *course_id;   /* starting: the course of the session */
 } Change;
+
+static void
+change_free (Change *change)
+{
+  g_free (change->course_id);
+  g_free (change);
+}
 
 static void
 change_reply_cb (GObject      *source,
@@ -904,29 +913,53 @@ change_reply_cb (GObject      *source,
 }
 
 static void
+change_send (GTask      *task,
+             const char *method,
+             const char *path,
+             JsonNode   *body)
+{
+  TrellisClassroom *self = g_task_get_source_object (task);
+
+  g_signal_emit (self, signals[REQUEST], 0, method, path, body);
+  trellis_sync_request_json_async (self->sync, method, path, body, g_task_get_cancellable (task), change_reply_cb,
+                                   g_object_ref (task));
+}
+
+static GTask *
+change_task_new (TrellisClassroom    *self,
+                 gpointer             source_tag,
+                 gboolean             start,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Change *change = g_new0 (Change, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  change->start = start;
+  g_task_set_task_data (task, change, (GDestroyNotify) change_free);
+  if (self->left)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED, _("You left this session"));
+      g_clear_object (&task);
+    }
+  return task;
+}
+
+static void
 change_async (TrellisClassroom    *self,
               gpointer             source_tag,
-              gboolean             start,
               const char          *path,
               JsonNode            *body,
               GCancellable        *cancellable,
               GAsyncReadyCallback  callback,
               gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  Change *change = g_new0 (Change, 1);
+  g_autoptr(GTask) task = change_task_new (self, source_tag, FALSE, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, source_tag);
-  change->start = start;
-  g_task_set_task_data (task, change, g_free);
-  if (self->left)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED, _("You left this session"));
-      return;
-    }
-  g_signal_emit (self, signals[REQUEST], 0, "POST", path, body);
-  trellis_sync_request_json_async (self->sync, "POST", path, body, cancellable, change_reply_cb,
-                                   g_steal_pointer (&task));
+  if (task != NULL)
+    change_send (task, "POST", path, body);
 }
 
 static JsonNode *
@@ -974,6 +1007,69 @@ session_path (TrellisClassroom *self,
   return g_strdup_printf ("/classrooms/%s/%s", trellis_classroom_get_id (self), what);
 }
 
+/* The trainer's own running session of @course_id in the server's list,
+ * newest first; NULL when there is none. */
+static const char *
+find_running (JsonNode   *list,
+              const char *course_id)
+{
+  JsonNode *member;
+  JsonArray *classrooms;
+
+  if (list == NULL || !JSON_NODE_HOLDS_OBJECT (list) ||
+      (member = json_object_get_member (json_node_get_object (list), "classrooms")) == NULL ||
+      !JSON_NODE_HOLDS_ARRAY (member))
+    return NULL;
+  classrooms = json_node_get_array (member);
+  for (guint i = 0; i < json_array_get_length (classrooms); i++)
+    {
+      JsonNode *node = json_array_get_element (classrooms, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonNode *ended = entry != NULL ? json_object_get_member (entry, "ended") : NULL;
+      const char *id = entry != NULL ? json_object_get_string_member_with_default (entry, "id", NULL) : NULL;
+
+      if (id != NULL && g_uuid_string_is_valid (id) && ended != NULL && JSON_NODE_HOLDS_NULL (ended) &&
+          json_object_get_boolean_member_with_default (entry, "mine", FALSE) &&
+          g_strcmp0 (json_object_get_string_member_with_default (entry, "course", NULL), course_id) == 0)
+        return id;
+    }
+  return NULL;
+}
+
+static void
+listed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TrellisClassroom *self = g_task_get_source_object (task);
+  Change *change = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) list = trellis_sync_request_json_finish (TRELLIS_SYNC (source), result, &error);
+  const char *running;
+  g_autoptr(JsonNode) body = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Without the list (an older server), a new session still starts. */
+  running = find_running (list, change->course_id);
+  if (running != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/classrooms/%s", running);
+
+      self->resumed = TRUE;
+      change_send (task, "GET", path, NULL);
+      return;
+    }
+  body = object_node ("course", change->course_id, NULL);
+  change_send (task, "POST", "/classrooms", body);
+}
+
+/* Starts the trainer's session of @course_id, or comes back to the one
+ * the trainer left running (the window was closed, the app restarted). */
 void
 trellis_classroom_create_async (TrellisClassroom    *self,
                                 const char          *course_id,
@@ -981,13 +1077,27 @@ trellis_classroom_create_async (TrellisClassroom    *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (TRELLIS_IS_CLASSROOM (self));
   g_return_if_fail (course_id != NULL);
 
-  body = object_node ("course", course_id, NULL);
-  change_async (self, trellis_classroom_create_async, TRUE, "/classrooms", body, cancellable, callback, user_data);
+  task = change_task_new (self, trellis_classroom_create_async, TRUE, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+  ((Change *) g_task_get_task_data (task))->course_id = g_strdup (course_id);
+  self->resumed = FALSE;
+  g_signal_emit (self, signals[REQUEST], 0, "GET", "/classrooms", NULL);
+  trellis_sync_request_json_async (self->sync, "GET", "/classrooms", NULL, cancellable, listed_cb,
+                                   g_steal_pointer (&task));
+}
+
+/* Whether the last start came back to a running session. */
+gboolean
+trellis_classroom_get_resumed (TrellisClassroom *self)
+{
+  g_return_val_if_fail (TRELLIS_IS_CLASSROOM (self), FALSE);
+  return self->resumed;
 }
 
 void
@@ -1044,7 +1154,7 @@ trellis_classroom_vote_async (TrellisClassroom    *self,
     return;
   path = session_path (self, "votes");
   body = object_node ("node", current_node (self) != NULL ? current_node (self) : "", "choice", choice_id, NULL);
-  change_async (self, trellis_classroom_vote_async, FALSE, path, body, cancellable, callback, user_data);
+  change_async (self, trellis_classroom_vote_async, path, body, cancellable, callback, user_data);
 }
 
 void
@@ -1065,7 +1175,7 @@ trellis_classroom_show_node_async (TrellisClassroom    *self,
     return;
   path = session_path (self, "step");
   body = object_node ("scenario", scenario_id, "node", node_id, NULL);
-  change_async (self, trellis_classroom_show_node_async, FALSE, path, body, cancellable, callback, user_data);
+  change_async (self, trellis_classroom_show_node_async, path, body, cancellable, callback, user_data);
 }
 
 void
@@ -1085,7 +1195,7 @@ trellis_classroom_move_on_async (TrellisClassroom    *self,
     return;
   path = session_path (self, "step");
   body = object_node ("choice", choice_id, NULL);
-  change_async (self, trellis_classroom_move_on_async, FALSE, path, body, cancellable, callback, user_data);
+  change_async (self, trellis_classroom_move_on_async, path, body, cancellable, callback, user_data);
 }
 
 void
@@ -1106,7 +1216,7 @@ trellis_classroom_reveal_async (TrellisClassroom    *self,
   path = session_path (self, "reveal");
   json_object_set_boolean_member (object, "revealed", revealed);
   json_node_set_object (body, object);
-  change_async (self, trellis_classroom_reveal_async, FALSE, path, body, cancellable, callback, user_data);
+  change_async (self, trellis_classroom_reveal_async, path, body, cancellable, callback, user_data);
 }
 
 void
@@ -1122,7 +1232,7 @@ trellis_classroom_end_async (TrellisClassroom    *self,
   if (!check_session (self, trellis_classroom_end_async, cancellable, callback, user_data))
     return;
   path = session_path (self, "end");
-  change_async (self, trellis_classroom_end_async, FALSE, path, NULL, cancellable, callback, user_data);
+  change_async (self, trellis_classroom_end_async, path, NULL, cancellable, callback, user_data);
 }
 
 gboolean

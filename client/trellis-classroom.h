@@ -29,6 +29,7 @@ const char       *trellis_classroom_get_id              (TrellisClassroom     *s
 gboolean          trellis_classroom_is_trainer          (TrellisClassroom     *self);
 gboolean          trellis_classroom_is_ended            (TrellisClassroom     *self);
 gboolean          trellis_classroom_get_live            (TrellisClassroom     *self);
+gboolean          trellis_classroom_get_resumed         (TrellisClassroom     *self);
 TrCourse         *trellis_classroom_get_course          (TrellisClassroom     *self);
 TrellisSync      *trellis_classroom_get_sync            (TrellisClassroom     *self);
 void              trellis_classroom_set_websocket_enabled (TrellisClassroom   *self,
@@ -40,8 +41,9 @@ JsonObject       *trellis_classroom_session_get_step    (JsonObject           *s
 const TrChoice   *trellis_classroom_find_choice         (const TrScenarioNode *node,
                                                          const char           *choice_id);
 
-/* Starting (trainer) or joining (participant); the session object comes
- * with the "session" property. */
+/* Starting (trainer: or coming back to the trainer's running session of
+ * the course) or joining (participant); the session object comes with the
+ * "session" property. */
 void              trellis_classroom_create_async        (TrellisClassroom     *self,
                                                          const char           *course_id,
                                                          GCancellable         *cancellable,

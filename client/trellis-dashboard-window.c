@@ -48,6 +48,9 @@ struct _TrellisDashboardWindow
   TrellisCompletionChart *chart;
   GtkLabel             *learners_empty;
   GtkListBox           *learner_list;
+  AdwViewStackPage     *sessions_page;
+  GtkLabel             *sessions_empty;
+  GtkListBox           *session_list;
   AdwViewStackPage     *certificates_page;
   GtkLabel             *certificate_error;
   GtkLabel             *certificates_empty;
@@ -605,6 +608,118 @@ fill_certificates (TrellisDashboardWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->certificates_empty), shown == 0);
 }
 
+/* Classroom sessions. */
+
+static void export_attendance (TrellisDashboardWindow *self, const char *classroom_id, const char *file_name);
+
+static void
+attendance_clicked_cb (GtkButton              *button,
+                       TrellisDashboardWindow *self)
+{
+  export_attendance (self, g_object_get_data (G_OBJECT (button), "classroom-id"),
+                     g_object_get_data (G_OBJECT (button), "file-name"));
+}
+
+static void
+open_clicked_cb (GtkButton              *button,
+                 TrellisDashboardWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.start-classroom", "s",
+                              g_object_get_data (G_OBJECT (button), "course-id"));
+}
+
+static GtkWidget *
+row_button (const char *mnemonic,
+            const char *accessible)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (mnemonic);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, accessible);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  return button;
+}
+
+static GtkWidget *
+create_session_row (TrellisDashboardWindow *self,
+                    JsonObject             *classroom)
+{
+  const char *id = trellis_dashboard_json_string (classroom, "id");
+  const char *course = trellis_dashboard_json_string (classroom, "course");
+  const char *trainer = trellis_dashboard_json_string (classroom, "trainer");
+  const char *title = course != NULL ? trellis_dashboard_title (self->data->report, "course", course, self->lang)
+                                     : NULL;
+  gint64 started = trellis_dashboard_json_int (classroom, "started", 0);
+  guint participants = (guint) CLAMP (trellis_dashboard_json_int (classroom, "participants", 0), 0, G_MAXUINT);
+  JsonNode *ended = json_object_get_member (classroom, "ended");
+  gboolean running = ended != NULL && JSON_NODE_HOLDS_NULL (ended);
+  g_autofree char *date = trellis_certificate_format_date (started, self->lang);
+  g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u participant", "%u participants",
+                                                         participants), participants);
+  g_autofree char *subtitle = NULL;
+  GtkWidget *row, *label, *button;
+
+  if (title == NULL)
+    title = course != NULL ? course : "?";
+  /* Translators: "14 March 2027 · 12 participants · Noor Bakker" */
+  subtitle = g_strdup_printf (_("%s · %s · %s"), date, count, trainer != NULL ? trainer : "?");
+  row = new_row (title, subtitle);
+  label = gtk_label_new (running ? _("Running") : _("Ended"));
+  gtk_widget_add_css_class (label, running ? "accent" : "dim-label");
+  gtk_widget_add_css_class (label, "heading");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  if (id == NULL)
+    return row;
+
+  if (running && json_object_get_boolean_member_with_default (classroom, "mine", FALSE) && course != NULL)
+    {
+      g_autofree char *accessible = g_strdup_printf (_("Lead the session of “%s” again"), title);
+
+      button = row_button (_("Res_ume"), accessible);
+      g_object_set_data_full (G_OBJECT (button), "course-id", g_strdup (course), g_free);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (open_clicked_cb), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+  {
+    g_autofree char *accessible = g_strdup_printf (_("Save the attendance of the session of “%s” on %s"), title,
+                                                   date);
+    g_autofree char *name = NULL;
+    g_autofree char *day = NULL;
+    g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (started / 1000);
+
+    day = when != NULL ? g_date_time_format (when, "%Y-%m-%d") : g_strdup ("session");
+    name = g_strdup_printf ("attendance-%s-%s.csv", course != NULL ? course : "session", day);
+    g_strcanon (name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", '-');
+    button = row_button (_("_Attendance…"), accessible);
+    g_object_set_data_full (G_OBJECT (button), "classroom-id", g_strdup (id), g_free);
+    g_object_set_data_full (G_OBJECT (button), "file-name", g_steal_pointer (&name), g_free);
+    g_signal_connect_object (button, "clicked", G_CALLBACK (attendance_clicked_cb), self, 0);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  }
+  return row;
+}
+
+static void
+fill_sessions (TrellisDashboardWindow *self)
+{
+  JsonArray *classrooms = trellis_dashboard_json_array (self->data->classrooms, "classrooms");
+  guint shown = 0;
+
+  adw_view_stack_page_set_visible (self->sessions_page, self->data->classrooms != NULL);
+  clear_box (GTK_WIDGET (self->session_list));
+  for (guint i = 0; classrooms != NULL && i < json_array_get_length (classrooms); i++)
+    {
+      JsonObject *classroom = trellis_dashboard_json_element (classrooms, i);
+
+      if (classroom == NULL)
+        continue;
+      gtk_list_box_append (self->session_list, create_session_row (self, classroom));
+      shown++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->session_list), shown > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->sessions_empty), shown == 0);
+}
+
 static void
 render (TrellisDashboardWindow *self)
 {
@@ -615,6 +730,7 @@ render (TrellisDashboardWindow *self)
   fill_summary (self);
   trellis_completion_chart_set_report (self->chart, self->data->report, self->cohort, self->lang);
   fill_learners (self);
+  fill_sessions (self);
   fill_certificates (self);
 }
 
@@ -635,17 +751,42 @@ trellis_dashboard_window_show_data (TrellisDashboardWindow *self,
                                     JsonObject             *report,
                                     JsonObject             *certificates)
 {
+  g_autoptr(JsonObject) classrooms = NULL;
+
   g_return_if_fail (TRELLIS_IS_DASHBOARD_WINDOW (self));
   g_return_if_fail (cohorts != NULL);
   g_return_if_fail (report != NULL);
 
+  /* The sessions stay until new ones come (trellis_dashboard_window_show_sessions ()). */
+  if (self->data != NULL)
+    classrooms = g_steal_pointer (&self->data->classrooms);
   g_clear_pointer (&self->data, trellis_dashboard_data_free);
   self->data = trellis_dashboard_data_new (cohorts, report, certificates);
+  self->data->classrooms = g_steal_pointer (&classrooms);
   g_hash_table_remove_all (self->revoked);
   gtk_widget_set_visible (GTK_WIDGET (self->certificate_error), FALSE);
   fill_cohorts (self);
   render (self);
   gtk_stack_set_visible_child_name (self->content_stack, "data");
+}
+
+/**
+ * trellis_dashboard_window_show_sessions:
+ * @classrooms: (nullable): as GET /api/v1/classrooms answers; %NULL hides
+ *   the sessions
+ *
+ * Shows the classroom sessions beside data shown before.
+ */
+void
+trellis_dashboard_window_show_sessions (TrellisDashboardWindow *self,
+                                        JsonObject             *classrooms)
+{
+  g_return_if_fail (TRELLIS_IS_DASHBOARD_WINDOW (self));
+  g_return_if_fail (self->data != NULL);
+
+  g_clear_pointer (&self->data->classrooms, json_object_unref);
+  self->data->classrooms = classrooms != NULL ? json_object_ref (classrooms) : NULL;
+  fill_sessions (self);
 }
 
 /* Loading. */
@@ -678,6 +819,7 @@ loaded_cb (GObject      *source,
       return;
     }
   trellis_dashboard_window_show_data (self, data->cohorts, data->report, data->certificates);
+  trellis_dashboard_window_show_sessions (self, data->classrooms);
 }
 
 /**
@@ -779,18 +921,35 @@ date_changed_cb (TrellisDashboardWindow *self)
     show_date_error (self, NULL);
 }
 
-/* Exporting the report as CSV. */
+/* Exporting the report, or a session's attendance, as CSV. */
 
 typedef struct
 {
-  TrellisDashboardWindow *self;   /* a reference */
+  TrellisDashboardWindow *self;         /* a reference */
   GFile                  *file;
+  gboolean                attendance;
 } Export;
+
+static Export *
+export_new (TrellisDashboardWindow *self,
+            GFile                  *file,
+            gboolean                attendance)
+{
+  Export *export = g_new0 (Export, 1);
+
+  export->self = g_object_ref (self);
+  export->file = g_object_ref (file);
+  export->attendance = attendance;
+  if (!attendance)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.export-csv", FALSE);
+  return export;
+}
 
 static void
 export_free (Export *export)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (export->self), "dashboard.export-csv", TRUE);
+  if (!export->attendance)
+    gtk_widget_action_set_enabled (GTK_WIDGET (export->self), "dashboard.export-csv", TRUE);
   g_object_unref (export->self);
   g_object_unref (export->file);
   g_free (export);
@@ -831,7 +990,9 @@ csv_fetched_cb (GObject      *source,
 
   if (csv == NULL)
     {
-      g_autofree char *title = g_strdup_printf (_("Could not export the report: %s"), error->message);
+      g_autofree char *title = g_strdup_printf (export->attendance ? _("Could not export the attendance: %s")
+                                                                   : _("Could not export the report: %s"),
+                                                error->message);
 
       show_toast (export->self, title);
       export_free (export);
@@ -839,6 +1000,15 @@ csv_fetched_cb (GObject      *source,
     }
   g_file_replace_contents_bytes_async (export->file, csv, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL,
                                        csv_saved_cb, export);
+}
+
+static gboolean
+check_signed_in (TrellisDashboardWindow *self)
+{
+  if (self->sync != NULL)
+    return TRUE;
+  show_toast (self, _("Sign in to your institute’s server first"));
+  return FALSE;
 }
 
 /**
@@ -852,23 +1022,36 @@ trellis_dashboard_window_export_to_file (TrellisDashboardWindow *self,
                                          GFile                  *file)
 {
   g_autofree char *since = NULL;
-  Export *export;
 
   g_return_if_fail (TRELLIS_IS_DASHBOARD_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  if (!current_since (self, &since))
+  if (!current_since (self, &since) || !check_signed_in (self))
     return;
-  if (self->sync == NULL)
-    {
-      show_toast (self, _("Sign in to your institute’s server first"));
-      return;
-    }
-  export = g_new0 (Export, 1);
-  export->self = g_object_ref (self);
-  export->file = g_object_ref (file);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.export-csv", FALSE);
-  trellis_dashboard_fetch_csv_async (self->sync, self->cohort, since, NULL, csv_fetched_cb, export);
+  trellis_dashboard_fetch_csv_async (self->sync, self->cohort, since, NULL, csv_fetched_cb,
+                                     export_new (self, file, FALSE));
+}
+
+/**
+ * trellis_dashboard_window_export_attendance_to_file:
+ *
+ * Fetches the attendance of the classroom session @classroom_id as the
+ * server's CSV and saves it in @file; a toast says where, or what went
+ * wrong.
+ */
+void
+trellis_dashboard_window_export_attendance_to_file (TrellisDashboardWindow *self,
+                                                    const char             *classroom_id,
+                                                    GFile                  *file)
+{
+  g_return_if_fail (TRELLIS_IS_DASHBOARD_WINDOW (self));
+  g_return_if_fail (classroom_id != NULL);
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (!check_signed_in (self))
+    return;
+  trellis_dashboard_fetch_attendance_async (self->sync, classroom_id, NULL, csv_fetched_cb,
+                                            export_new (self, file, TRUE));
 }
 
 static char *
@@ -887,13 +1070,52 @@ chooser_response_cb (GtkNativeDialog        *chooser,
                      int                     response,
                      TrellisDashboardWindow *self)
 {
+  const char *classroom_id = g_object_get_data (G_OBJECT (chooser), "classroom-id");
   g_autoptr(GFile) file = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT &&
       (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
-    trellis_dashboard_window_export_to_file (self, file);
+    {
+      if (classroom_id != NULL)
+        trellis_dashboard_window_export_attendance_to_file (self, classroom_id, file);
+      else
+        trellis_dashboard_window_export_to_file (self, file);
+    }
   g_object_unref (chooser);
   g_object_unref (self);
+}
+
+/* Asks where to save a CSV: the report, or with @classroom_id the
+ * attendance of that session. */
+static void
+ask_where_to_save (TrellisDashboardWindow *self,
+                   const char             *title,
+                   const char             *file_name,
+                   const char             *classroom_id)
+{
+  GtkFileChooserNative *chooser;
+  GtkFileFilter *filter;
+
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
+                                         _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Spreadsheets (CSV)"));
+  gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file_name);
+  g_object_set_data_full (G_OBJECT (chooser), "classroom-id", g_strdup (classroom_id), g_free);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_attendance (TrellisDashboardWindow *self,
+                   const char             *classroom_id,
+                   const char             *file_name)
+{
+  ask_where_to_save (self, _("Save the Attendance"), file_name, classroom_id);
 }
 
 static void
@@ -904,24 +1126,12 @@ export_csv_action (GtkWidget  *widget,
   TrellisDashboardWindow *self = TRELLIS_DASHBOARD_WINDOW (widget);
   g_autofree char *since = NULL;
   g_autofree char *name = NULL;
-  GtkFileChooserNative *chooser;
-  GtkFileFilter *filter;
 
   /* A date typed wrong is said so first, before asking where. */
   if (!current_since (self, &since))
     return;
   name = default_file_name (self);
-  chooser = gtk_file_chooser_native_new (_("Export the Completion Report"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, _("Spreadsheets (CSV)"));
-  gtk_file_filter_add_mime_type (filter, "text/csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_unref (filter);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  ask_where_to_save (self, _("Export the Completion Report"), name, NULL);
 }
 
 static void
@@ -1012,6 +1222,9 @@ trellis_dashboard_window_class_init (TrellisDashboardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TrellisDashboardWindow, chart);
   gtk_widget_class_bind_template_child (widget_class, TrellisDashboardWindow, learners_empty);
   gtk_widget_class_bind_template_child (widget_class, TrellisDashboardWindow, learner_list);
+  gtk_widget_class_bind_template_child (widget_class, TrellisDashboardWindow, sessions_page);
+  gtk_widget_class_bind_template_child (widget_class, TrellisDashboardWindow, sessions_empty);
+  gtk_widget_class_bind_template_child (widget_class, TrellisDashboardWindow, session_list);
   gtk_widget_class_bind_template_child (widget_class, TrellisDashboardWindow, certificates_page);
   gtk_widget_class_bind_template_child (widget_class, TrellisDashboardWindow, certificate_error);
   gtk_widget_class_bind_template_child (widget_class, TrellisDashboardWindow, certificates_empty);

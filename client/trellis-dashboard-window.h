@@ -23,8 +23,13 @@ void       trellis_dashboard_window_show_data       (TrellisDashboardWindow *sel
                                                      JsonObject             *cohorts,
                                                      JsonObject             *report,
                                                      JsonObject             *certificates);
+void       trellis_dashboard_window_show_sessions   (TrellisDashboardWindow *self,
+                                                     JsonObject             *classrooms);
 void       trellis_dashboard_window_refresh         (TrellisDashboardWindow *self);
 void       trellis_dashboard_window_export_to_file  (TrellisDashboardWindow *self,
+                                                     GFile                  *file);
+void       trellis_dashboard_window_export_attendance_to_file (TrellisDashboardWindow *self,
+                                                     const char             *classroom_id,
                                                      GFile                  *file);
 
 G_END_DECLS

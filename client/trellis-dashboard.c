@@ -43,6 +43,7 @@ trellis_dashboard_data_free (TrellisDashboardData *data)
   g_clear_pointer (&data->cohorts, json_object_unref);
   g_clear_pointer (&data->report, json_object_unref);
   g_clear_pointer (&data->certificates, json_object_unref);
+  g_clear_pointer (&data->classrooms, json_object_unref);
   g_free (data);
 }
 
@@ -277,13 +278,14 @@ trellis_dashboard_query (const char *path,
   return g_string_free (query, FALSE);
 }
 
-/* Loading: the three requests go out together; the first error wins. */
+/* Loading: the requests go out together; the first error wins. */
 
 typedef enum
 {
   PART_COHORTS,
   PART_REPORT,
   PART_CERTIFICATES,
+  PART_CLASSROOMS,
   N_PARTS
 } Part;
 
@@ -303,7 +305,7 @@ load_free (Load *load)
   g_free (load);
 }
 
-/* One request of the three; its GTask is the shared one. */
+/* One request of the load; its GTask is the shared one. */
 typedef struct
 {
   GTask *task;
@@ -320,6 +322,7 @@ part_reply_cb (GObject      *source,
   Load *load = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = trellis_sync_request_json_finish (TRELLIS_SYNC (source), result, &error);
+  TrellisDashboardData *data;
 
   if (node == NULL)
     {
@@ -338,12 +341,14 @@ part_reply_cb (GObject      *source,
   if (--load->pending > 0)
     return;
   if (load->error != NULL)
-    g_task_return_error (task, g_steal_pointer (&load->error));
-  else
-    g_task_return_pointer (task,
-                           trellis_dashboard_data_new (load->parts[PART_COHORTS], load->parts[PART_REPORT],
-                                                       load->parts[PART_CERTIFICATES]),
-                           (GDestroyNotify) trellis_dashboard_data_free);
+    {
+      g_task_return_error (task, g_steal_pointer (&load->error));
+      return;
+    }
+  data = trellis_dashboard_data_new (load->parts[PART_COHORTS], load->parts[PART_REPORT],
+                                     load->parts[PART_CERTIFICATES]);
+  data->classrooms = g_steal_pointer (&load->parts[PART_CLASSROOMS]);
+  g_task_return_pointer (task, data, (GDestroyNotify) trellis_dashboard_data_free);
 }
 
 static void
@@ -368,8 +373,8 @@ request_part (TrellisSync  *sync,
  * @with_certificates: whether to ask for the institute's certificates too
  *   (admins only)
  *
- * Fetches the cohorts, the completion report and, if asked, the
- * certificates, at once.
+ * Fetches the cohorts, the completion report, the classroom sessions and,
+ * if asked, the certificates, at once.
  */
 void
 trellis_dashboard_load_async (TrellisSync         *sync,
@@ -392,6 +397,7 @@ trellis_dashboard_load_async (TrellisSync         *sync,
   report = trellis_dashboard_query ("/reports/completion", cohort, since, NULL);
   request_part (sync, task, PART_COHORTS, "/cohorts");
   request_part (sync, task, PART_REPORT, report);
+  request_part (sync, task, PART_CLASSROOMS, "/classrooms");
   if (with_certificates)
     {
       certificates = trellis_dashboard_query ("/institute/certificates", cohort, since, NULL);
@@ -438,6 +444,30 @@ trellis_dashboard_fetch_csv_finish (TrellisSync   *sync,
                                     GError       **error)
 {
   return trellis_sync_request_text_finish (sync, result, error);
+}
+
+/**
+ * trellis_dashboard_fetch_attendance_async:
+ *
+ * The attendance of a classroom session, as the server's CSV; finish with
+ * trellis_dashboard_fetch_csv_finish ().
+ */
+void
+trellis_dashboard_fetch_attendance_async (TrellisSync         *sync,
+                                          const char          *classroom_id,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (TRELLIS_IS_SYNC (sync));
+  g_return_if_fail (classroom_id != NULL);
+
+  escaped = g_uri_escape_string (classroom_id, NULL, FALSE);
+  path = g_strdup_printf ("/classrooms/%s/attendance?format=csv", escaped);
+  trellis_sync_request_text_async (sync, "GET", path, cancellable, callback, user_data);
 }
 
 /**

@@ -29,6 +29,7 @@ typedef struct
   JsonObject *cohorts;        /* GET /cohorts */
   JsonObject *report;         /* GET /reports/completion */
   JsonObject *certificates;   /* GET /institute/certificates; NULL when not asked for */
+  JsonObject *classrooms;     /* GET /classrooms; NULL when not known */
 } TrellisDashboardData;
 
 TrellisDashboardData *trellis_dashboard_data_new         (JsonObject            *cohorts,
@@ -82,6 +83,11 @@ void                  trellis_dashboard_fetch_csv_async  (TrellisSync           
 GBytes               *trellis_dashboard_fetch_csv_finish (TrellisSync           *sync,
                                                           GAsyncResult          *result,
                                                           GError               **error);
+void                  trellis_dashboard_fetch_attendance_async (TrellisSync     *sync,
+                                                          const char            *classroom_id,
+                                                          GCancellable          *cancellable,
+                                                          GAsyncReadyCallback    callback,
+                                                          gpointer               user_data);
 void                  trellis_dashboard_revoke_async     (TrellisSync           *sync,
                                                           const char            *certificate_id,
                                                           const char            *reason,

@@ -306,6 +306,35 @@ has_events (gpointer data)
   return events->len >= 4;
 }
 
+/* The message dialog open over @parent, or NULL. */
+static AdwMessageDialog *
+find_dialog (GtkWindow *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_window_get_transient_for (window) == parent &&
+          gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_dialog (data) != NULL;
+}
+
 static void
 test_session (void)
 {
@@ -372,6 +401,27 @@ test_session (void)
   g_assert_no_error (done.error);
   wait_for_label (window, "2 Participants");
   g_assert_false (trellis_classroom_get_live (lotte->classroom));
+
+  /* The trainer closes the window and keeps the session running, then
+   * starts a session of the course again: it is the same one. */
+  g_test_message ("The trainer closes the window, keeps the session running and comes back to it.");
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_close (GTK_WINDOW (window));
+  tr_test_gtk_iterate_until (dialog_shown, window, WAIT_S);
+  g_assert_nonnull (window);
+  adw_message_dialog_response (find_dialog (GTK_WINDOW (window)), "keep");
+  tr_test_gtk_iterate_until (pointer_cleared, &window, WAIT_S);
+  trellis_classroom_leave (trainer->classroom);
+  g_clear_object (&trainer->classroom);
+  trainer->classroom = trellis_classroom_new (trainer->sync, trainer->store, library);
+  window = trellis_classroom_window_new (trainer->classroom, TR_LANG_EN);
+  gtk_window_present (GTK_WINDOW (window));
+  trellis_classroom_window_start (TRELLIS_CLASSROOM_WINDOW (window), "example-course");
+  wait_for_label (window, "2 Participants");
+  g_assert_true (trellis_classroom_get_resumed (trainer->classroom));
+  g_assert_cmpstr (trellis_classroom_get_id (trainer->classroom), ==, id);
+  g_assert_nonnull (tr_test_gtk_find_label (window, code));
+  tr_test_gtk_iterate_until (is_live, trainer->classroom, WAIT_S);
 
   /* The server goes away: the sockets close unexpectedly, the apps poll
    * and try the socket again until it is back. */
@@ -492,8 +542,11 @@ test_session (void)
     g_clear_error (&done.error);
   }
 
+  /* An ended session's window closes without asking. */
   gtk_window_destroy (GTK_WINDOW (join));
-  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_close (GTK_WINDOW (window));
+  tr_test_gtk_iterate_until (pointer_cleared, &window, WAIT_S);
   tr_test_gtk_iterate_for (100);
 }
 

@@ -152,6 +152,21 @@ load_sample (void)
   return json_node_ref (json_parser_get_root (parser));
 }
 
+/* A dashboard filled with the sample answers, with or without the
+ * certificates (an admin's or a trainer's). */
+static GtkWidget *
+sample_window (JsonNode *sample,
+               gboolean  with_certificates)
+{
+  GtkWidget *window = trellis_dashboard_window_new (NULL, TR_LANG_EN);
+
+  gtk_window_present (GTK_WINDOW (window));
+  trellis_dashboard_window_show_data (TRELLIS_DASHBOARD_WINDOW (window), sample_part (sample, "cohorts"),
+                                      sample_part (sample, "report"),
+                                      with_certificates ? sample_part (sample, "certificates") : NULL);
+  return window;
+}
+
 static void
 select_cohort (GtkWidget  *window,
                const char *name)
@@ -205,10 +220,7 @@ test_summary (void)
       return;
     }
   sample = load_sample ();
-  window = trellis_dashboard_window_new (NULL, TR_LANG_EN);
-  gtk_window_present (GTK_WINDOW (window));
-  trellis_dashboard_window_show_data (TRELLIS_DASHBOARD_WINDOW (window), sample_part (sample, "cohorts"),
-                                      sample_part (sample, "report"), sample_part (sample, "certificates"));
+  window = sample_window (sample, TRUE);
   tr_test_gtk_iterate_for (50);
 
   /* The cohorts to choose from. */
@@ -295,10 +307,7 @@ test_chart (void)
       return;
     }
   sample = load_sample ();
-  window = trellis_dashboard_window_new (NULL, TR_LANG_EN);
-  gtk_window_present (GTK_WINDOW (window));
-  trellis_dashboard_window_show_data (TRELLIS_DASHBOARD_WINDOW (window), sample_part (sample, "cohorts"),
-                                      sample_part (sample, "report"), sample_part (sample, "certificates"));
+  window = sample_window (sample, TRUE);
   chart = TRELLIS_COMPLETION_CHART (find (window, TRELLIS_TYPE_COMPLETION_CHART, NULL));
   g_assert_nonnull (chart);
 
@@ -347,6 +356,71 @@ test_chart (void)
   tr_test_finalize_object (window, WAIT_S);
 }
 
+/* The classroom sessions: the running ones to lead again (only one's own),
+ * and the attendance of each. */
+static GtkWidget *
+session_row (GtkWidget  *window,
+             const char *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  find_all (window, ADW_TYPE_ACTION_ROW, NULL, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+
+      if (g_str_equal (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) &&
+          (find_exact_label (row, "Running") != NULL || find_exact_label (row, "Ended") != NULL))
+        return row;
+    }
+  return NULL;
+}
+
+static void
+test_sessions (void)
+{
+  g_autoptr(JsonNode) sample = NULL;
+  GtkWidget *window, *row;
+
+  if (!tr_test_gtk_init ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  sample = load_sample ();
+  window = sample_window (sample, FALSE);
+  /* Unknown sessions: no tab. */
+  g_assert_false (adw_view_stack_page_get_visible (stack_page (window, "sessions")));
+  trellis_dashboard_window_show_sessions (TRELLIS_DASHBOARD_WINDOW (window), sample_part (sample, "classrooms"));
+  g_assert_true (adw_view_stack_page_get_visible (stack_page (window, "sessions")));
+  show_tab (window, "sessions");
+  tr_test_gtk_iterate_for (50);
+
+  row = session_row (window, "Recognising signals");
+  g_assert_nonnull (row);
+  g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                   " · 14 participants · Noor Bakker"));
+  g_assert_true (gtk_widget_has_css_class (find_exact_label (row, "Running"), "accent"));
+  g_assert_nonnull (find (row, GTK_TYPE_BUTTON, "Res_ume"));
+  g_assert_nonnull (find (row, GTK_TYPE_BUTTON, "_Attendance…"));
+
+  /* Another trainer's ended session: its attendance, nothing to lead. */
+  row = session_row (window, "A first response");
+  g_assert_nonnull (row);
+  g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                   " · 1 participant · Tom Trainer"));
+  g_assert_nonnull (find_exact_label (row, "Ended"));
+  g_assert_null (find (row, GTK_TYPE_BUTTON, "Res_ume"));
+  g_assert_nonnull (find (row, GTK_TYPE_BUTTON, "_Attendance…"));
+  g_assert_cmpuint (count (window, GTK_TYPE_BUTTON, "Res_ume"), ==, 1);
+
+  /* New data keeps the sessions until new ones come. */
+  trellis_dashboard_window_show_data (TRELLIS_DASHBOARD_WINDOW (window), sample_part (sample, "cohorts"),
+                                      sample_part (sample, "report"), NULL);
+  g_assert_nonnull (session_row (window, "A first response"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_certificates (void)
 {
@@ -361,10 +435,7 @@ test_certificates (void)
   sample = load_sample ();
 
   /* For an admin: each certificate, its state, Revoke for the valid ones. */
-  window = trellis_dashboard_window_new (NULL, TR_LANG_EN);
-  gtk_window_present (GTK_WINDOW (window));
-  trellis_dashboard_window_show_data (TRELLIS_DASHBOARD_WINDOW (window), sample_part (sample, "cohorts"),
-                                      sample_part (sample, "report"), sample_part (sample, "certificates"));
+  window = sample_window (sample, TRUE);
   g_assert_true (adw_view_stack_page_get_visible (stack_page (window, "certificates")));
   row = NULL;
   {
@@ -389,10 +460,7 @@ test_certificates (void)
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* For a trainer, none: the certificates tab is hidden. */
-  window = trellis_dashboard_window_new (NULL, TR_LANG_EN);
-  gtk_window_present (GTK_WINDOW (window));
-  trellis_dashboard_window_show_data (TRELLIS_DASHBOARD_WINDOW (window), sample_part (sample, "cohorts"),
-                                      sample_part (sample, "report"), NULL);
+  window = sample_window (sample, FALSE);
   g_assert_false (adw_view_stack_page_get_visible (stack_page (window, "certificates")));
   g_assert_true (adw_view_stack_page_get_visible (stack_page (window, "overview")));
   g_object_ref (window);
@@ -423,10 +491,7 @@ test_date_filter (void)
       return;
     }
   sample = load_sample ();
-  window = trellis_dashboard_window_new (NULL, TR_LANG_EN);
-  gtk_window_present (GTK_WINDOW (window));
-  trellis_dashboard_window_show_data (TRELLIS_DASHBOARD_WINDOW (window), sample_part (sample, "cohorts"),
-                                      sample_part (sample, "report"), NULL);
+  window = sample_window (sample, FALSE);
   entry = find (window, GTK_TYPE_ENTRY, NULL);
   g_assert_false (tr_test_gtk_is_shown (entry));
 
@@ -527,10 +592,7 @@ test_export_name (void)
       return;
     }
   sample = load_sample ();
-  window = trellis_dashboard_window_new (NULL, TR_LANG_EN);
-  gtk_window_present (GTK_WINDOW (window));
-  trellis_dashboard_window_show_data (TRELLIS_DASHBOARD_WINDOW (window), sample_part (sample, "cohorts"),
-                                      sample_part (sample, "report"), NULL);
+  window = sample_window (sample, FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (cohorts); i++)
     {
       g_autofree char *expected = g_strdup_printf ("completion-%s-%s.csv", cohorts[i] ? cohorts[i] : "all", date);
@@ -815,6 +877,14 @@ certificates_hidden (gpointer data)
          find (data, ADW_TYPE_ACTION_ROW, COURSE_TITLE) != NULL;
 }
 
+static gboolean
+file_has_text (gpointer data)
+{
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (data, &text, NULL, NULL) && text[0] != '\0';
+}
+
 static void
 test_with_server (void)
 {
@@ -834,6 +904,8 @@ test_with_server (void)
   g_autoptr(Reply) server_csv = NULL;
   g_autoptr(Reply) status = NULL;
   g_autofree char *status_path = NULL;
+  g_autofree char *trainer = NULL;
+  g_autofree char *classroom_id = NULL;
   GtkWidget *window = NULL, *dialog = NULL, *row, *entry;
   TrellisCompletionChart *chart;
   TrTestServerOptions options = { .courses_dir = courses_dir };
@@ -872,6 +944,24 @@ test_with_server (void)
   post_events (lea, version, started_events);
   issued = call ("POST", "/certificates", sam, "{\"course\": \"example-course\"}");
   ok_object (issued);
+
+  /* The trainer held a session that Sam attended. */
+  trainer = log_in (TRAINER_EMAIL);
+  {
+    g_autoptr(Reply) started = call ("POST", "/classrooms", trainer, "{\"course\": \"example-course\"}");
+    g_autofree char *join = NULL;
+    g_autofree char *end = NULL;
+    g_autoptr(Reply) joined = NULL;
+    g_autoptr(Reply) ended = NULL;
+
+    classroom_id = g_strdup (json_object_get_string_member (ok_object (started), "id"));
+    join = g_strdup_printf ("{\"code\": \"%s\"}", json_object_get_string_member (ok_object (started), "code"));
+    joined = call ("POST", "/classrooms/join", sam, join);
+    ok_object (joined);
+    end = g_strdup_printf ("/classrooms/%s/end", classroom_id);
+    ended = call ("POST", end, trainer, NULL);
+    ok_object (ended);
+  }
 
   /* Signed out, no dashboard; an admin gets it from the menu. */
   app = trellis_application_new ();
@@ -934,6 +1024,29 @@ test_with_server (void)
   server_csv = call ("GET", "/reports/completion?format=csv", admin, NULL);
   g_assert_cmpuint (server_csv->status, ==, 200);
   g_assert_cmpstr (saved, ==, server_csv->text);
+  g_assert_nonnull (strstr (saved, "Sam Jansen"));
+  g_unlink (csv_path);
+
+  /* The session, and its attendance saved where asked. */
+  show_tab (window, "sessions");
+  row = gtk_widget_get_ancestor (wait_for (window, GTK_TYPE_LABEL, "Ended"), ADW_TYPE_ACTION_ROW);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, COURSE_TITLE);
+  g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), " · 1 participant · Tom Trainer"));
+  g_assert_null (find (row, GTK_TYPE_BUTTON, "Res_ume"));
+  g_clear_pointer (&saved, g_free);
+  g_clear_pointer (&server_csv, reply_free);
+  trellis_dashboard_window_export_attendance_to_file (TRELLIS_DASHBOARD_WINDOW (window), classroom_id, csv_file);
+  tr_test_gtk_iterate_until (file_has_text, (gpointer) csv_path, WAIT_S);
+  g_file_get_contents (csv_path, &saved, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *path = g_strdup_printf ("/classrooms/%s/attendance?format=csv", classroom_id);
+
+    server_csv = call ("GET", path, admin, NULL);
+  }
+  g_assert_cmpuint (server_csv->status, ==, 200);
+  g_assert_cmpstr (saved, ==, server_csv->text);
+  g_assert_true (g_str_has_prefix (saved, "participant_id,name,joined,"));
   g_assert_nonnull (strstr (saved, "Sam Jansen"));
   g_unlink (csv_path);
 
@@ -1009,6 +1122,7 @@ main (int    argc,
   g_test_add_func ("/dashboard/summary", test_summary);
   g_test_add_func ("/dashboard/chart", test_chart);
   g_test_add_func ("/dashboard/certificates", test_certificates);
+  g_test_add_func ("/dashboard/sessions", test_sessions);
   g_test_add_func ("/dashboard/date-filter", test_date_filter);
   g_test_add_func ("/dashboard/export-name", test_export_name);
   g_test_add_func ("/dashboard/with-server", test_with_server);

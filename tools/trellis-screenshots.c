@@ -92,6 +92,21 @@ shoot_window (GtkWindow  *window,
     g_printerr ("could not render %s\n", path);
 }
 
+static AdwViewStack *
+find_view_stack (GtkWidget *root)
+{
+  if (ADW_IS_VIEW_STACK (root))
+    return ADW_VIEW_STACK (root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      AdwViewStack *found = find_view_stack (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* A member of the sample data in tools/screenshot-data/NAME.json. */
 static JsonObject *
 sample (const char *name,
@@ -123,6 +138,7 @@ shoot_trainer_and_institute (TrellisApplication *app,
   g_autoptr(JsonObject) cohorts = sample ("dashboard", "cohorts");
   g_autoptr(JsonObject) report = sample ("dashboard", "report");
   g_autoptr(JsonObject) certificates = sample ("dashboard", "certificates");
+  g_autoptr(JsonObject) classrooms = sample ("dashboard", "classrooms");
   GtkWidget *live, *vote_window, *vote, *dashboard;
 
   trellis_window_open_place (window, "guide");
@@ -158,7 +174,10 @@ shoot_trainer_and_institute (TrellisApplication *app,
   gtk_window_set_default_size (GTK_WINDOW (dashboard), 1100, 860);
   trellis_dashboard_window_show_data (TRELLIS_DASHBOARD_WINDOW (dashboard), cohorts, report, certificates);
   gtk_window_present (GTK_WINDOW (dashboard));
+  trellis_dashboard_window_show_sessions (TRELLIS_DASHBOARD_WINDOW (dashboard), classrooms);
   shoot_window (GTK_WINDOW (dashboard), out_dir, "dashboard");
+  adw_view_stack_set_visible_child_name (find_view_stack (GTK_WIDGET (dashboard)), "sessions");
+  shoot_window (GTK_WINDOW (dashboard), out_dir, "dashboard-sessions");
   gtk_window_destroy (GTK_WINDOW (dashboard));
 }
 
