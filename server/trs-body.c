@@ -13,9 +13,64 @@
 
 G_DEFINE_QUARK (trs-body-error-quark, trs_body_error)
 
+/* The value of the four hex digits at @data[@i], or -1. */
+static gint
+hex4 (const char *data,
+      gsize       length,
+      gsize       i)
+{
+  gint value = 0;
+
+  if (i + 4 > length)
+    return -1;
+  for (gsize k = i; k < i + 4; k++)
+    {
+      gint digit = g_ascii_xdigit_value (data[k]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+  return value;
+}
+
+/* The escape at @data[*@i] (a backslash), which this steps over. A \uD800
+ * to \uDFFF escape must be half of a pair: json-glib 1.6 reads a lone one
+ * as bytes that are not UTF-8 and swallows the character after it (a
+ * string's closing quote, so that it reads another body than this one). */
+static gboolean
+escape_ok (const char  *data,
+           gsize        length,
+           gsize       *i,
+           GError     **error)
+{
+  gint high, low;
+
+  if (*i + 1 >= length || data[*i + 1] != 'u' || (high = hex4 (data, length, *i + 2)) < 0)
+    {
+      (*i)++;
+      return TRUE;
+    }
+  if (high < 0xD800 || high > 0xDFFF)
+    {
+      *i += 5;
+      return TRUE;
+    }
+  if (high <= 0xDBFF && *i + 7 < length && data[*i + 6] == '\\' && data[*i + 7] == 'u' &&
+      (low = hex4 (data, length, *i + 8)) >= 0xDC00 && low <= 0xDFFF)
+    {
+      *i += 11;
+      return TRUE;
+    }
+  g_set_error_literal (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_JSON,
+                       "the body has a \\u escape of half a surrogate pair, which is not a character");
+  return FALSE;
+}
+
 /* What json-glib 1.6 would take without a word, seen outside strings: nesting
  * deeper than @max_depth (its parser recurses), and a second value after
- * the first ("{...}{...}", which it reads as the last one). The number of
+ * the first ("{...}{...}", which it reads as the last one), and lone
+ * surrogate escapes (escape_ok ()). The number of
  * members, to tell later whether an object had a key twice. The parser
  * catches the rest of what is wrong. */
 static gboolean
@@ -37,7 +92,10 @@ json_shape_ok (const char  *data,
       if (in_string)
         {
           if (c == '\\')
-            i++;
+            {
+              if (!escape_ok (data, length, &i, error))
+                return FALSE;
+            }
           else if (c == '"')
             in_string = FALSE;
           continue;
@@ -101,41 +159,54 @@ count_members (JsonNode *node)
   return n;
 }
 
-/* Whether every number in @node is finite. json-glib reads 1e999 as
- * infinity, which it then writes out as "inf.0": an event holding one would
- * be stored, and sent back to clients, as text that is not JSON. The body
- * nests at most TRS_BODY_MAX_DEPTH levels, which bounds the recursion. */
-static gboolean
-json_is_finite (JsonNode *node)
+/* What in @node could not be stored and sent back as JSON, or NULL: a
+ * number that is not finite (json-glib reads 1e999 as infinity, which it
+ * then writes out as "inf.0") or a text that is not UTF-8 (escape_ok ()
+ * keeps those out; this makes sure). The body nests at most
+ * TRS_BODY_MAX_DEPTH levels, which bounds the recursion. */
+static const char *
+json_unstorable (JsonNode *node)
 {
   switch (json_node_get_node_type (node))
     {
     case JSON_NODE_VALUE:
-      return json_node_get_value_type (node) != G_TYPE_DOUBLE ||
-             isfinite (json_node_get_double (node));
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE && !isfinite (json_node_get_double (node)))
+        return "a number is too large";
+      if (json_node_get_value_type (node) == G_TYPE_STRING && !g_utf8_validate (json_node_get_string (node), -1, NULL))
+        return "a text is not UTF-8";
+      return NULL;
     case JSON_NODE_ARRAY:
       {
         JsonArray *array = json_node_get_array (node);
 
         for (guint i = 0; i < json_array_get_length (array); i++)
-          if (!json_is_finite (json_array_get_element (array, i)))
-            return FALSE;
-        return TRUE;
+          {
+            const char *what = json_unstorable (json_array_get_element (array, i));
+
+            if (what != NULL)
+              return what;
+          }
+        return NULL;
       }
     case JSON_NODE_OBJECT:
       {
         JsonObjectIter iter;
+        const char *name;
         JsonNode *member;
 
         json_object_iter_init (&iter, json_node_get_object (node));
-        while (json_object_iter_next (&iter, NULL, &member))
-          if (!json_is_finite (member))
-            return FALSE;
-        return TRUE;
+        while (json_object_iter_next (&iter, &name, &member))
+          {
+            const char *what = g_utf8_validate (name, -1, NULL) ? json_unstorable (member) : "a key is not UTF-8";
+
+            if (what != NULL)
+              return what;
+          }
+        return NULL;
       }
     case JSON_NODE_NULL:
     default:
-      return TRUE;
+      return NULL;
     }
 }
 
@@ -241,6 +312,7 @@ trs_body_parse_events (JsonObject  *body,
       g_autoptr(GError) event_error = NULL;
       JsonNode *element = json_array_get_element (array, i);
       TrEvent *event = tr_event_from_json (element, &event_error);
+      const char *unstorable;
 
       if (event == NULL)
         {
@@ -249,10 +321,9 @@ trs_body_parse_events (JsonObject  *body,
           return NULL;
         }
       g_ptr_array_add (events, event);
-      if (!json_is_finite (element))
+      if ((unstorable = json_unstorable (element)) != NULL)
         {
-          g_set_error (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_REQUEST,
-                       "event %u: a number is too large", i);
+          g_set_error (error, TRS_BODY_ERROR, TRS_BODY_ERROR_INVALID_REQUEST, "event %u: %s", i, unstorable);
           return NULL;
         }
     }

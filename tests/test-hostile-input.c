@@ -549,6 +549,13 @@ static const Case cases[] = {
     BODY_ERROR, "invalid_json" },
   { "UTF-8: a lone surrogate escape", PUSH (EVENT (GOOD_ID, "\"experienced\"", "\"c\\ud800\"", "1")), 400, 0,
     BODY_ERROR, "invalid_json" },
+  /* json-glib 1.6 swallows the quote after a lone surrogate: it reads the course as "\xed\xa0\x80e-c…",
+   * and the keys given twice make the count of members agree (found by fuzz-events). */
+  { "UTF-8: a lone surrogate eating its quote",
+    PUSH ("{\"events\": [{\"id\": " GOOD_ID ", \"actor\": \"d1\", \"verb\": \"chose\", \"course\": \"c\","
+          " \"version\": \"v\", \"object\": \"x\", \"course\":\"\\ud800\"e-c\", \"version\": \"v\","
+          " \"object\": \"course\", \"timestamp\": 1}]}"),
+    400, 0, BODY_ERROR, "invalid_json" },
   { "UTF-8: NUL inside", "POST", "/api/v1/events", AUTH_ALICE, "application/json", nul_in_id,
     sizeof nul_in_id - 1, NULL, NULL, 400, 0, BODY_ERROR, "invalid_json" },
   { "UTF-8: raw bytes in a course id", GET ("/api/v1/courses/\xff\xfe/package"), 404, 0, BODY_ERROR, "not_found" },
