@@ -98,6 +98,19 @@ new_row (const char *title,
   return row;
 }
 
+/* A button at the end of a row, its whole purpose said to screen readers. */
+static GtkWidget *
+row_button (const char *mnemonic,
+            const char *accessible)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (mnemonic);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, accessible);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  return button;
+}
+
 /* An item that does not say its cohort is the server's to filter. */
 static gboolean
 shows_cohort (TrellisDashboardWindow *self,
@@ -572,11 +585,8 @@ create_certificate_row (TrellisDashboardWindow *self,
   if (g_str_equal (status_class, "success") && id != NULL)
     {
       g_autofree char *accessible = g_strdup_printf (_("Revoke the certificate of %s for “%s”"), holder, title);
-      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Revoke…"));
+      GtkWidget *button = row_button (_("_Revoke…"), accessible);
 
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_set_tooltip_text (button, accessible);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
       g_object_set_data_full (G_OBJECT (button), "certificate-id", g_strdup (id), g_free);
       g_object_set_data_full (G_OBJECT (button), "holder", g_strdup (holder), g_free);
       g_object_set_data_full (G_OBJECT (button), "title", g_strdup (title), g_free);
@@ -626,18 +636,6 @@ open_clicked_cb (GtkButton              *button,
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "app.start-classroom", "s",
                               g_object_get_data (G_OBJECT (button), "course-id"));
-}
-
-static GtkWidget *
-row_button (const char *mnemonic,
-            const char *accessible)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (mnemonic);
-
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, accessible);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-  return button;
 }
 
 static GtkWidget *
