@@ -306,23 +306,6 @@ has_events (gpointer data)
   return events->len >= 4;
 }
 
-/* The message dialog open over @parent, or NULL. */
-static AdwMessageDialog *
-find_dialog (GtkWindow *parent)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_window_get_transient_for (window) == parent &&
-          gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
 static gboolean
 pointer_cleared (gpointer data)
 {
@@ -332,7 +315,7 @@ pointer_cleared (gpointer data)
 static gboolean
 dialog_shown (gpointer data)
 {
-  return find_dialog (data) != NULL;
+  return tr_test_gtk_find_dialog (data) != NULL;
 }
 
 static void
@@ -409,7 +392,7 @@ test_session (void)
   gtk_window_close (GTK_WINDOW (window));
   tr_test_gtk_iterate_until (dialog_shown, window, WAIT_S);
   g_assert_nonnull (window);
-  adw_message_dialog_response (find_dialog (GTK_WINDOW (window)), "keep");
+  adw_message_dialog_response (tr_test_gtk_find_dialog (GTK_WINDOW (window)), "keep");
   tr_test_gtk_iterate_until (pointer_cleared, &window, WAIT_S);
   trellis_classroom_leave (trainer->classroom);
   g_clear_object (&trainer->classroom);

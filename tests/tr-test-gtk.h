@@ -35,5 +35,6 @@ GtkWidget  *tr_test_gtk_find_label    (gpointer         root,
 gboolean    tr_test_gtk_shows_text    (gpointer         root,
                                        const char      *text);
 void        tr_test_gtk_click         (GtkWidget       *button);
+AdwMessageDialog *tr_test_gtk_find_dialog (GtkWindow   *parent);
 
 G_END_DECLS
