@@ -1049,12 +1049,12 @@ listed_cb (GObject      *source,
   const char *running;
   g_autoptr(JsonNode) body = NULL;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* An unreachable server would only fail the start again, after another wait. */
+  if (list == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  /* Without the list (an older server), a new session still starts. */
   running = find_running (list, change->course_id);
   if (running != NULL)
     {
